@@ -1,0 +1,144 @@
+// ktk/apiserver/storage/interface.hpp — the MVCC store under the registry.
+//
+// One global revision counter; every write gets the next revision, which becomes the
+// object's resourceVersion (a decimal string). Objects are immutable snapshots
+// (`object_ptr`). Keys are grouped by resource ("shard": "apps/deployments",
+// "pods"); within a shard an object is addressed by namespace and name. The model is
+// etcd's: reads at a revision, compare-and-swap writes on the object's mod revision,
+// a bounded history of events (compaction), and watches from a revision that fail
+// with 410 Expired once that revision has left the history.
+//
+//   auto s = ktk::apiserver::storage::make_memory_storage({.history = 1000});
+//   auto created = s->create("pods", {"default", "web"}, std::move(pod));
+//   auto w = s->watch("pods", {.from_revision = rev});
+//   while (auto batch = w->wait_next(stop)) ...
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ktk/core/gvk.hpp"
+#include "ktk/core/object.hpp"
+#include "ktk/core/result.hpp"
+
+namespace ktk::apiserver::storage {
+
+using revision = std::int64_t;
+using core::object;
+using core::object_key;
+using core::object_ptr;
+
+enum class event_type { added, modified, deleted };
+
+// One change to one object. `object` is the new state (for deleted: the last state,
+// with resourceVersion set to the deletion revision, as kube-apiserver sends it);
+// `prev` the state before (null for added).
+struct event {
+  event_type type;
+  object_ptr object;
+  object_ptr prev;
+  revision rev = 0;
+};
+using event_ptr = std::shared_ptr<const event>;
+
+struct list_result {
+  std::vector<object_ptr> items;  // sorted by namespace, then name
+  revision rev = 0;               // the revision the list was read at
+  // With a limit: the key to continue after, when more remain.
+  std::optional<object_key> continue_after;
+  // With a limit and more remaining: how many items remain (kube's remainingItemCount).
+  std::int64_t remaining = 0;
+};
+
+struct list_options {
+  std::string namespace_;  // "" = all namespaces
+  // 0 = the current revision. Otherwise the list as it was at that revision; 410
+  // Expired when that revision has left the history.
+  revision at = 0;
+  // 0 = no limit. Otherwise at most `limit` items after `start_after` (exclusive).
+  std::int64_t limit = 0;
+  std::optional<object_key> start_after;
+  // Items for which this returns false are skipped (and do not count toward limit).
+  std::function<bool(const object&)> predicate;
+};
+
+// A cursor over one shard's event log. Not thread-safe: one consumer.
+class watcher {
+ public:
+  virtual ~watcher() = default;
+  // Events after the cursor, oldest first, at most max; empty when none yet. Returns
+  // 410 Expired when the cursor has fallen off the history (the watcher is then done).
+  virtual core::result<std::vector<event_ptr>> poll(std::size_t max = 1024) = 0;
+  // Blocks until events are available, the stop is requested (→ empty vector) or the
+  // deadline passes (→ empty vector).
+  virtual core::result<std::vector<event_ptr>> wait_next(
+      std::stop_token stop,
+      std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt,
+      std::size_t max = 1024) = 0;
+  // Registers a callback run (on the writer's thread, outside any storage lock) when new
+  // events arrive after the previous poll found none; for asynchronous consumers.
+  // It must be cheap and must not call back into the storage. nullptr removes it.
+  virtual void set_notify(std::function<void()> fn) = 0;
+  // The revision of the last event handed out (or the start revision).
+  virtual revision cursor() const = 0;
+};
+
+struct watch_options {
+  std::string namespace_;  // "" = all namespaces
+  // Events with revision > from_revision. 0 = from now (no past events).
+  revision from_revision = 0;
+};
+
+struct storage_options {
+  // Events kept per shard for watches and reads at past revisions.
+  std::size_t history = 10000;
+};
+
+class interface {
+ public:
+  virtual ~interface() = default;
+
+  // The last revision handed out.
+  virtual revision current_revision() const = 0;
+
+  // 404 NotFound when absent (the error names `resource`, which callers rewrap).
+  virtual core::result<object_ptr> get(std::string_view shard, const object_key& key) const = 0;
+  virtual core::result<list_result> list(std::string_view shard, const list_options& opts) const = 0;
+  // How many objects a shard holds (namespace "" = all).
+  virtual std::size_t count(std::string_view shard, std::string_view namespace_ = {}) const = 0;
+
+  // Stores a new object; AlreadyExists when the key is taken. The stored copy gets
+  // resourceVersion = its revision.
+  virtual core::result<object_ptr> create(std::string_view shard, const object_key& key, object&& obj) = 0;
+  // Replaces an object if its current revision equals `expected` (0 = any); Conflict
+  // otherwise, NotFound when absent.
+  virtual core::result<object_ptr> update(std::string_view shard, const object_key& key, object&& obj,
+                                          revision expected) = 0;
+  // Removes an object if its current revision equals `expected` (0 = any). Returns the
+  // last state, with resourceVersion = the deletion revision.
+  virtual core::result<object_ptr> remove(std::string_view shard, const object_key& key,
+                                          revision expected) = 0;
+
+  // A watcher over a shard's events; 410 Expired when from_revision is older than
+  // the shard's history.
+  virtual core::result<std::unique_ptr<watcher>> watch(std::string_view shard, const watch_options& opts) = 0;
+
+  // Drops a whole shard (objects and history); used when a CRD goes away.
+  virtual void drop_shard(std::string_view shard) = 0;
+};
+
+// The in-memory backend.
+std::unique_ptr<interface> make_memory_storage(storage_options opts = {});
+
+// Parses a resourceVersion string: "" → 0; non-numeric → 400 BadRequest
+// ("Invalid value: \"x\": ..." as kube-apiserver's).
+core::result<revision> parse_revision(std::string_view rv);
+
+}  // namespace ktk::apiserver::storage

@@ -1,0 +1,35 @@
+# Warnings, sanitizers and the helper every ktk target uses.
+
+add_library(ktk_build_options INTERFACE)
+# Designated initialisers (STYLE.md §6) leave fields to their defaults on purpose;
+# g++ 12 warns about that under -Wextra.
+target_compile_options(ktk_build_options INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(KTK_WERROR)
+  target_compile_options(ktk_build_options INTERFACE -Werror)
+endif()
+if(KTK_SANITIZE)
+  string(REPLACE "," ";" _ktk_sans "${KTK_SANITIZE}")
+  foreach(_s IN LISTS _ktk_sans)
+    target_compile_options(ktk_build_options INTERFACE -fsanitize=${_s})
+    target_link_options(ktk_build_options INTERFACE -fsanitize=${_s})
+  endforeach()
+  target_compile_options(ktk_build_options INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=all)
+endif()
+
+find_program(KTK_CCACHE ccache)
+if(KTK_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${KTK_CCACHE})
+endif()
+
+# ktk_add_component(NAME SOURCES... [DEPS ...]) — a library ktk_NAME with alias ktk::NAME,
+# public headers in NAME/include, sources in NAME/src.
+function(ktk_add_component name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(ktk_${name} ${ARG_SOURCES})
+  add_library(ktk::${name} ALIAS ktk_${name})
+  target_include_directories(ktk_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:include>)
+  target_link_libraries(ktk_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ktk_build_options ${ARG_PRIVATE_DEPS})
+endfunction()
+

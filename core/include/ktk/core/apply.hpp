@@ -1,0 +1,49 @@
+// ktk/core/apply.hpp — server-side apply and managedFields.
+//
+// Field ownership as kube-apiserver tracks it: each manager owns a set of fields
+// (FieldsV1, "f:spec": {"f:replicas": {}}) per operation (Apply or Update). An apply
+// sets the fields the applied configuration names, removes the ones the same
+// manager applied before and no longer names, and fails with 409 Conflict when
+// another manager owns a field it would change — unless forced, which takes
+// ownership. Update-style writes (create, update, patch) record ownership of what
+// they changed.
+//
+//   auto r = ktk::core::server_side_apply(live, applied, {.manager = "kubectl", .force = false});
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ktk/core/gvk.hpp"
+#include "ktk/core/json.hpp"
+#include "ktk/core/result.hpp"
+
+namespace ktk::core {
+
+struct apply_options {
+  std::string manager;       // fieldManager; required for apply (400 when empty)
+  bool force = false;
+  std::string timestamp;     // RFC 3339, stamped on the manager's entry
+  group_kind gk;             // the kind, for list merge keys of built-ins
+  std::string api_version;   // stamped on managedFields entries
+};
+
+// Applies `applied` (the user's configuration: apiVersion, kind, metadata.name and the
+// fields they care about) to `live` (null when the object does not exist yet).
+// Returns the new object with metadata.managedFields updated. Conflicts are 409 with
+// kube-apiserver's message: `Apply failed with N conflict(s): conflict with "mgr": .spec.replicas`
+// and one cause per field.
+result<json> server_side_apply(const json& live, const json& applied, const apply_options& opts);
+
+// Records an Update (or Create, which kube-apiserver also records as "Update") by
+// `manager` that turned `old_obj` (null for create) into `new_obj`: the manager gains
+// the fields it changed, others lose them. Returns new_obj with managedFields set.
+// An empty manager is recorded as kube-apiserver's default for the user agent, here
+// the given fallback.
+json record_update(const json& old_obj, json new_obj, const apply_options& opts);
+
+// The FieldsV1 set of every leaf field of an object (metadata.name etc. included the
+// way kube-apiserver includes them); exposed for tests and tools.
+json fields_of(const json& obj, const group_kind& gk);
+
+}  // namespace ktk::core
