@@ -1,8 +1,9 @@
 // ktk/core/field_selector.hpp — field selectors and which fields each kind supports.
 //
 // `?fieldSelector=metadata.name=web,spec.nodeName!=n1`: `=`, `==`, `!=`, comma = AND.
-// Every kind supports metadata.name and metadata.namespace; some kinds have more
-// (pods: spec.nodeName, status.phase, ...), as in kube-apiserver. Values are
+// Most kinds support metadata.name and metadata.namespace; some kinds have their own
+// set (pods: spec.nodeName, status.phase, ...; nodes and namespaces lack
+// metadata.namespace), as in kube-apiserver. Values are
 // compared as strings; an absent field compares as "".
 //
 //   auto fs = ktk::core::field_selector::parse("spec.nodeName=n1");
@@ -45,14 +46,16 @@ class field_selector {
   std::vector<field_requirement> reqs_;
 };
 
-// The fields kube-apiserver lets you select on for a kind (always metadata.name and
-// metadata.namespace). `custom` is true for custom resources.
+// The fields kube-apiserver lets you select on for a kind. `custom` is true for custom
+// resources (metadata.name, metadata.namespace; a CRD's spec.selectableFields are the
+// caller's to add).
 std::vector<std::string> selectable_fields(const group_kind& gk, bool custom);
 
 // Checks that every field of the selector is supported for the kind. The error is
 // the 400 BadRequest kube-apiserver gives: `field label not supported: X` for kinds
-// with their own field set and custom resources, and `"X" is not a known field
-// selector: only "metadata.name", "metadata.namespace"` for the others.
+// with their own field set and custom resources (a few kinds word it their own way,
+// e.g. Job: `field label "X" not supported for batchv1.Job`), and `"X" is not a known
+// field selector: only "metadata.name", "metadata.namespace"` for the others.
 result<void> validate_field_selector(const field_selector& s, const group_kind& gk, bool custom);
 
 // The value of a selectable field of an object ("" when absent), or nullopt when the

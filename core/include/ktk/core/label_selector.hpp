@@ -1,9 +1,10 @@
 // ktk/core/label_selector.hpp — label selectors, string and object forms.
 //
 // The string syntax of `?labelSelector=` (`a=b`, `a==b`, `a!=b`, `a in (x,y)`,
-// `a notin (x)`, `a`, `!a`, comma-separated = AND) and metav1.LabelSelector objects
-// (matchLabels + matchExpressions In/NotIn/Exists/DoesNotExist). Bad input gets the
-// error kube-apiserver gives, as a 400 BadRequest api_error.
+// `a notin (x)`, `a`, `!a`, `a>5`, `a<5`, comma-separated = AND) and
+// metav1.LabelSelector objects (matchLabels + matchExpressions In/NotIn/Exists/
+// DoesNotExist). Bad input gets the error kube-apiserver gives, as a 400 BadRequest
+// api_error.
 //
 //   auto s = ktk::core::label_selector::parse("app=web,tier in (fe,be),!canary");
 //   if (s && s->matches(obj.labels_json())) ...
@@ -20,10 +21,11 @@
 namespace ktk::core {
 
 struct label_requirement {
-  enum class op { equals, not_equals, in, not_in, exists, does_not_exist };
+  // greater_than / less_than are the string syntax's `a>5` / `a<5` (integer compare).
+  enum class op { equals, not_equals, in, not_in, exists, does_not_exist, greater_than, less_than };
   std::string key;
   op operator_ = op::equals;
-  std::vector<std::string> values;  // sorted; one for equals / not_equals
+  std::vector<std::string> values;  // sorted; one for equals / not_equals / greater_than / less_than
 
   bool matches(const json& labels) const;
   auto operator<=>(const label_requirement&) const = default;
