@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ktk/core/gvk.hpp"
 #include "ktk/core/json.hpp"
@@ -21,11 +22,19 @@
 namespace ktk::core {
 
 struct apply_options {
-  std::string manager;       // fieldManager; required for apply (400 when empty)
+  std::string manager;       // fieldManager; required for apply (422 Invalid PatchOptions when empty)
   bool force = false;
-  std::string timestamp;     // RFC 3339, stamped on the manager's entry
+  std::string timestamp;     // RFC 3339, stamped on the manager's entry (now when empty)
   group_kind gk;             // the kind, for list merge keys of built-ins
-  std::string api_version;   // stamped on managedFields entries
+  std::string api_version;   // stamped on managedFields entries; an apply must match it (400)
+  // A custom resource's openAPIV3Schema (borrowed for the call; may be null): its
+  // x-kubernetes-list-type / -list-map-keys / -map-type decide how lists and maps
+  // merge. Without it every list of a custom resource is atomic.
+  const json* schema = nullptr;
+  std::string subresource;   // "status" for writes through /status; part of the entry's identity
+  // Dotted paths whose ownership is not tracked (kube's reset fields), e.g. {"status"}
+  // for the main resource of a kind with a status subresource.
+  std::vector<std::string> reset_fields;
 };
 
 // Applies `applied` (the user's configuration: apiVersion, kind, metadata.name and the
@@ -38,12 +47,16 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
 // Records an Update (or Create, which kube-apiserver also records as "Update") by
 // `manager` that turned `old_obj` (null for create) into `new_obj`: the manager gains
 // the fields it changed, others lose them. Returns new_obj with managedFields set.
-// An empty manager is recorded as kube-apiserver's default for the user agent, here
-// the given fallback.
+// As kube-apiserver: managedFields sent in new_obj replace the live ones, `[]` or
+// `[{}]` clears them, and an existing object without managedFields stays untracked.
+// An empty manager is recorded as "unknown" (kube-apiserver first falls back to the
+// user agent; callers pass that as `manager`).
 json record_update(const json& old_obj, json new_obj, const apply_options& opts);
 
-// The FieldsV1 set of every leaf field of an object (metadata.name etc. included the
-// way kube-apiserver includes them); exposed for tests and tools.
+// The FieldsV1 set an apply of `obj` would own: every leaf field, minus what
+// kube-apiserver never tracks (apiVersion, kind, metadata.name / namespace / uid /
+// resourceVersion / generation / creationTimestamp / managedFields ...); exposed for
+// tests and tools. Throws api_error (500) when an item of a keyed list lacks its key.
 json fields_of(const json& obj, const group_kind& gk);
 
 }  // namespace ktk::core

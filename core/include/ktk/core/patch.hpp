@@ -32,8 +32,10 @@ std::string_view content_type_of(patch_type t);
 result<json> apply_merge_patch(const json& target, const json& patch);
 
 // RFC 6902: add, remove, replace, move, copy, test; `~0`/`~1` pointer escapes; "-"
-// appends. A failed `test` or a missing path fails the whole patch (422 Invalid /
-// 500-free: the message names the operation, as kube-apiserver's does).
+// appends. A failed `test` or a missing path fails the whole patch with 422 Invalid
+// and kube-apiserver's generic message ("the server rejected our request due to an
+// error in our request"); a document that is not an array of objects is 400; more
+// than 10000 operations is 413.
 result<json> apply_json_patch(const json& target, const json& operations);
 
 // Whether strategic merge patch knows this kind (built-ins do; custom resources are
