@@ -1,0 +1,209 @@
+// Pods (pkg/registry/core/pod/strategy.go, SetDefaults_Pod, ValidatePod/ValidatePodUpdate),
+// plus what the admission plugins every cluster runs would add on create:
+// ServiceAccount (serviceAccountName "default"), Priority (priority 0,
+// PreemptLowerPriority) and DefaultTolerationSeconds (not-ready / unreachable, 300s).
+#include <cctype>
+
+#include "pod_spec.hpp"
+#include "strategies.hpp"
+
+namespace ktk::apiserver::detail {
+namespace {
+
+const std::string pod_update_message =
+    "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,"
+    "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+bool tolerates(const json& tolerations, const std::string& key) {
+  for (const auto& t : tolerations) {
+    std::string k = get_string(t, "key"), effect = get_string(t, "effect");
+    if ((k == key || k.empty()) && (effect == "NoExecute" || effect.empty())) return true;
+  }
+  return false;
+}
+
+void add_default_tolerations(json& spec) {
+  json& tols = spec["tolerations"];
+  if (!tols.is_array()) tols = json::array();
+  for (const char* key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+    if (tolerates(tols, key)) continue;
+    tols.push_back({{"key", key}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}});
+  }
+}
+
+// A short line diff of the top-level PodSpec fields that differ, in place of Go's cmp.Diff.
+std::string spec_diff(const json& old_spec, const json& new_spec) {
+  std::string out = "  core.PodSpec{\n";
+  json keys = json::object();
+  if (old_spec.is_object())
+    for (auto& [k, v] : old_spec.items()) keys[k] = true;
+  if (new_spec.is_object())
+    for (auto& [k, v] : new_spec.items()) keys[k] = true;
+  for (auto& [k, unused] : keys.items()) {
+    (void)unused;
+    const json* a = get(old_spec, k);
+    const json* b = get(new_spec, k);
+    if (a && b && *a == *b) continue;
+    if (!a && !b) continue;
+    if (a) out += "- \t" + k + ": " + a->dump() + ",\n";
+    if (b) out += "+ \t" + k + ": " + b->dump() + ",\n";
+  }
+  return out + "  }\n";
+}
+
+void update_checks(const json& spec, const json& old_spec, field_errors& errs) {
+  const json& containers = get_array(spec, "containers");
+  const json& old_containers = get_array(old_spec, "containers");
+  if (containers.size() != old_containers.size()) {
+    errs.push_back(field_error::forbidden("spec.containers", "pod updates may not add or remove containers"));
+    return;
+  }
+  const json& inits = get_array(spec, "initContainers");
+  const json& old_inits = get_array(old_spec, "initContainers");
+  if (inits.size() != old_inits.size()) {
+    errs.push_back(field_error::forbidden("spec.initContainers", "pod updates may not add or remove containers"));
+    return;
+  }
+  auto ads = get_int(spec, "activeDeadlineSeconds");
+  auto old_ads = get_int(old_spec, "activeDeadlineSeconds");
+  if (ads) {
+    if (*ads < 0 || *ads > 2147483647) {
+      errs.push_back(field_error::invalid("spec.activeDeadlineSeconds", std::to_string(*ads),
+                                          "must be between 0 and 2147483647, inclusive"));
+      return;
+    }
+    if (old_ads && *old_ads < *ads) {
+      errs.push_back(field_error::invalid("spec.activeDeadlineSeconds", std::to_string(*ads),
+                                          "must be less than or equal to previous value"));
+      return;
+    }
+  } else if (old_ads) {
+    errs.push_back(field_error::invalid("spec.activeDeadlineSeconds", "null",
+                                        "must not update from a positive integer to nil value"));
+  }
+  const json& tols = get_array(spec, "tolerations");
+  for (const auto& old_t : get_array(old_spec, "tolerations")) {
+    json a = old_t;
+    if (a.is_object()) a.erase("tolerationSeconds");
+    bool found = false;
+    for (const auto& t : tols) {
+      json b = t;
+      if (b.is_object()) b.erase("tolerationSeconds");
+      if (a == b) found = true;
+    }
+    if (!found) {
+      errs.push_back(field_error::forbidden("spec.tolerations",
+                                            "existing toleration can not be modified except its tolerationSeconds"));
+      break;
+    }
+  }
+  if (spec == old_spec) return;
+
+  json munged = spec;
+  for (const char* list : {"containers", "initContainers"}) {
+    json* cs = get(munged, list);
+    const json& olds = get_array(old_spec, list);
+    if (!cs || !cs->is_array()) continue;
+    for (std::size_t i = 0; i < cs->size() && i < olds.size(); ++i) {
+      if (const json* img = get(olds[i], "image")) {
+        (*cs)[i]["image"] = *img;
+      } else if ((*cs)[i].is_object()) {
+        (*cs)[i].erase("image");
+      }
+    }
+  }
+  for (const char* key : {"activeDeadlineSeconds", "tolerations"}) {
+    if (const json* v = get(old_spec, key)) {
+      munged[key] = *v;
+    } else {
+      munged.erase(key);
+    }
+  }
+  auto old_grace = get_int(old_spec, "terminationGracePeriodSeconds");
+  if (old_grace && *old_grace < 0 && get_int(munged, "terminationGracePeriodSeconds") == 1)
+    munged["terminationGracePeriodSeconds"] = *old_grace;
+  if (munged != old_spec)
+    errs.push_back(field_error::forbidden("spec", pod_update_message + "\n" + spec_diff(old_spec, munged)));
+}
+
+class pod_strategy final : public strategy {
+ public:
+  void prepare_for_create(object& obj) const override {
+    json& spec = ensure_object(obj.data(), "spec");
+    if (get_string(spec, "serviceAccountName").empty() && get_string(spec, "serviceAccount").empty())
+      spec["serviceAccountName"] = "default";
+    if (!get(spec, "priority") && get_string(spec, "priorityClassName").empty()) spec["priority"] = 0;
+    set_default(spec, "preemptionPolicy", "PreemptLowerPriority");
+    add_default_tolerations(spec);
+    if (auto grace = get_int(spec, "terminationGracePeriodSeconds"); grace && *grace < 0)
+      spec["terminationGracePeriodSeconds"] = 1;
+    obj.data()["status"] = json{{"phase", "Pending"}, {"qosClass", pod_qos_class(spec)}};
+  }
+
+  void prepare_for_update(object& obj, const object& old) const override {
+    json& data = obj.data();
+    if (const json* status = get(old.data(), "status")) {
+      data["status"] = *status;
+    } else {
+      data.erase("status");
+    }
+    const json* old_spec = get(old.data(), "spec");
+    json* spec = get(data, "spec");
+    if (old_spec && spec && spec->is_object()) {
+      for (const char* key : {"priority", "preemptionPolicy"})
+        if (!get(*spec, key))
+          if (const json* v = get(*old_spec, key)) (*spec)[key] = *v;
+    }
+  }
+
+  void apply_defaults(object& obj) const override {
+    json& spec = ensure_object(obj.data(), "spec");
+    default_pod_spec(spec);
+    set_default(spec, "enableServiceLinks", true);
+    // Requests default to limits on Pods only (not on templates).
+    for (const char* list : {"initContainers", "containers"}) {
+      json* cs = get(spec, list);
+      if (!cs || !cs->is_array()) continue;
+      for (auto& c : *cs) {
+        json* res = get(c, "resources");
+        const json* limits = res ? get(*res, "limits") : nullptr;
+        if (!limits || !limits->is_object() || limits->empty()) continue;
+        json& requests = ensure_object(*res, "requests");
+        for (auto& [k, v] : limits->items()) set_default(requests, k, v);
+      }
+    }
+  }
+
+  field_errors validate_create(const object& obj) const override {
+    static const json empty = json::object();
+    const json* spec = get(obj.data(), "spec");
+    field_errors errs = validate_pod_spec(spec ? *spec : empty, "spec");
+    if (spec) {
+      const json& cs = get_array(*spec, "containers");
+      for (std::size_t i = 0; i < cs.size(); ++i) {
+        std::string image = get_string(cs[i], "image");
+        if (!image.empty() && (std::isspace(static_cast<unsigned char>(image.front())) ||
+                               std::isspace(static_cast<unsigned char>(image.back()))))
+          errs.push_back(field_error::invalid("spec.containers[" + std::to_string(i) + "].image",
+                                              core::quote(image), "must not have leading or trailing whitespace"));
+      }
+    }
+    return errs;
+  }
+
+  field_errors validate_update(const object& obj, const object& old) const override {
+    field_errors errs = validate_create(obj);
+    static const json empty = json::object();
+    const json* spec = get(obj.data(), "spec");
+    const json* old_spec = get(old.data(), "spec");
+    update_checks(spec ? *spec : empty, old_spec ? *old_spec : empty, errs);
+    return errs;
+  }
+};
+
+}  // namespace
+
+strategy_ptr make_pod_strategy() { return std::make_shared<pod_strategy>(); }
+
+}  // namespace ktk::apiserver::detail
