@@ -35,7 +35,10 @@ class structural_schema {
   // Fills `default:` values, recursively, as apiextensions-apiserver does on read and write.
   void apply_defaults(json& obj) const;
   // Removes fields not declared by the schema (unless x-kubernetes-preserve-unknown-fields);
-  // apiVersion, kind and metadata are kept. Returns the removed paths (".spec.foo").
+  // apiVersion, kind and metadata are kept. Then drops null values of non-nullable fields
+  // that have no default, as apiextensions-apiserver does after pruning. Returns the
+  // removed unknown fields, sorted, in kube's warning form: "spec.foo", "spec.items[0].bar"
+  // (kube warns `unknown field "spec.foo"`).
   std::vector<std::string> prune(json& obj) const;
 
   structural_schema(const structural_schema&);
@@ -56,6 +59,11 @@ class structural_schema {
 // exactly one storage version, a structural schema for each served version,
 // subresources. Field paths as kube's ("spec.versions[0].schema.openAPIV3Schema").
 field_errors validate_crd(const json& crd);
+
+// Fills the defaults kube-apiserver sets on a v1 CRD before validating it:
+// spec.names.singular (lowercased kind), spec.names.listKind (kind + "List"),
+// spec.conversion.strategy (None). validate_crd accepts documents without them.
+void default_crd(json& crd);
 
 // Converts an apiextensions.k8s.io/v1beta1 CRD document (as in older tutorials) into
 // an equivalent v1 document: top-level validation/subresources/additionalPrinterColumns
