@@ -3,6 +3,7 @@
 # every *_ctest.cpp one labelled `client` (tests that drive kubectl or the Python client).
 function(ktk_add_test_dir)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  set(_targets)
   foreach(_kind unit integration client)
     if(_kind STREQUAL "unit")
       set(_suffix "_test")
@@ -17,10 +18,13 @@ function(ktk_add_test_dir)
       get_filename_component(_dir ${CMAKE_CURRENT_SOURCE_DIR} NAME)
       set(_target ktk_${_dir}_${_name})
       add_executable(${_target} ${_src})
+      list(APPEND _targets ${_target})
       target_link_libraries(${_target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main ktk_build_options)
       target_precompile_headers(${_target} REUSE_FROM ktk_test_pch)
       gtest_discover_tests(${_target} PROPERTIES LABELS "${_kind}" DISCOVERY_TIMEOUT 60
                            TEST_PREFIX "${_dir}.")
     endforeach()
   endforeach()
+  # The targets just made, for per-folder settings (compile definitions, data dirs).
+  set(KTK_LAST_TEST_TARGETS ${_targets} PARENT_SCOPE)
 endfunction()

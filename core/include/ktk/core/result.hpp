@@ -103,4 +103,13 @@ result<void> ignore_not_found(const result<T>& r) {
 namespace ktk {
 using core::ignore_not_found;
 using core::result;
+// Again here, so that ktk::is_xxx also finds the result<T> overloads above.
+using core::is_already_exists;
+using core::is_bad_request;
+using core::is_conflict;
+using core::is_forbidden;
+using core::is_gone;
+using core::is_invalid;
+using core::is_not_found;
+using core::is_resource_expired;
 }  // namespace ktk

@@ -1,0 +1,161 @@
+// ktk/apiserver/registry.hpp — the semantics engine: every API request goes here.
+//
+// The registry is kube-apiserver's request handling without the HTTP: verbs on
+// resources (get, list, watch, create, update, patch, delete, deletecollection),
+// subresources (status, scale, binding), defaulting and validation, CRDs,
+// namespaces, finalizers, generation, resourceVersion, selectors. The HTTP server
+// and the fake client both call it; there is no other implementation.
+//
+//   ktk::apiserver::registry reg;                          // memory storage, real clock
+//   core::gvr pods{"", "v1", "pods"};
+//   auto created = reg.create(pods, "default", std::move(pod));
+//   auto list = reg.list(pods, "default", {.label_selector = "app=web"});
+//
+// Thread-safety: every method may be called concurrently from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ktk/apiserver/storage/interface.hpp"
+#include "ktk/apiserver/watch.hpp"
+#include "ktk/core/clock.hpp"
+#include "ktk/core/object.hpp"
+#include "ktk/core/patch.hpp"
+#include "ktk/core/rest_mapper.hpp"
+#include "ktk/core/result.hpp"
+
+namespace ktk::apiserver {
+
+using core::gvr;
+using core::object;
+using core::object_key;
+using core::object_ptr;
+using core::result;
+
+struct registry_options {
+  // Time source for creationTimestamp, deletionTimestamp, managedFields and event TTL.
+  core::clock* clock = &core::real_clock::instance();
+  // The store; null = a new memory store with `history` events per resource.
+  std::shared_ptr<storage::interface> storage;
+  std::size_t history = 10000;
+  // Events (core/v1) expire this long after their last write, like --event-ttl.
+  std::chrono::seconds event_ttl = std::chrono::hours(1);
+  // How often an idle watch that asked for bookmarks gets one.
+  std::chrono::milliseconds bookmark_interval = std::chrono::seconds(60);
+  // Seeds generateName suffixes and uids; 0 = random.
+  std::uint64_t seed = 0;
+  // Create default, kube-system, kube-public and kube-node-lease.
+  bool create_default_namespaces = true;
+};
+
+// fieldValidation: what to do with fields a schema does not know.
+enum class field_validation { ignore, warn, strict };
+
+// Request options, named after the query parameters they come from.
+struct get_options {
+  std::string resource_version;  // "" or "0"; anything else: not older than
+};
+
+struct list_options {
+  std::string label_selector;
+  std::string field_selector;
+  std::int64_t limit = 0;
+  std::string continue_token;
+  std::string resource_version;
+  std::string resource_version_match;  // "", "NotOlderThan", "Exact"
+};
+
+struct watch_options {
+  std::string label_selector;
+  std::string field_selector;
+  std::string resource_version;
+  std::string resource_version_match;
+  bool allow_bookmarks = false;
+  std::optional<bool> send_initial_events;
+};
+
+struct write_options {
+  bool dry_run = false;
+  std::string field_manager;                  // "" = recorded as "ktk"
+  std::optional<field_validation> validation;  // default: warn
+  std::string subresource;                    // "", "status", "scale", "binding"
+  bool force = false;                         // server-side apply: take ownership on conflict
+  // Warnings (the HTTP Warning header) are appended here when not null.
+  std::vector<std::string>* warnings = nullptr;
+};
+
+struct delete_options {
+  bool dry_run = false;
+  std::optional<std::int64_t> grace_period_seconds;
+  std::string propagation_policy;  // "", "Orphan", "Background", "Foreground"
+  std::optional<std::string> precondition_uid;
+  std::optional<std::string> precondition_resource_version;
+  std::vector<std::string>* warnings = nullptr;
+};
+
+struct object_list {
+  std::string api_version;
+  std::string kind;  // "PodList"
+  std::vector<object_ptr> items;
+  std::string resource_version;
+  std::string continue_token;
+  std::optional<std::int64_t> remaining_item_count;
+
+  // The list as the API returns it: {"apiVersion","kind","metadata":{...},"items":[...]}.
+  core::json to_json() const;
+};
+
+// What a delete did: the object is gone (`deleted`), or it is kept with a
+// deletionTimestamp until its finalizers (or graceful deletion) let it go.
+struct delete_result {
+  object_ptr object;
+  bool deleted = false;
+};
+
+class registry {
+ public:
+  explicit registry(registry_options opts = {});
+  ~registry();
+  registry(const registry&) = delete;
+  registry& operator=(const registry&) = delete;
+
+  // The resources served now (built-ins and established CRDs).
+  const core::rest_mapper& mapper() const;
+  core::clock& clock() const;
+  storage::revision current_revision() const;
+
+  // `ns` is the namespace of the request ("" for cluster-scoped resources, or for
+  // list/watch across all namespaces). `sub` selects a subresource ("status", "scale").
+  result<object_ptr> get(const gvr& r, const object_key& key, const get_options& opts = {},
+                         std::string_view sub = {});
+  result<object_list> list(const gvr& r, std::string_view ns, const list_options& opts = {});
+  result<std::unique_ptr<watch_stream>> watch(const gvr& r, std::string_view ns, const watch_options& opts = {});
+
+  // Creates `obj` in `ns` (the object's own namespace must be empty or equal).
+  result<object_ptr> create(const gvr& r, std::string_view ns, object&& obj, const write_options& opts = {});
+  // Replaces the object at `key` (the body's name and namespace must agree with it).
+  result<object_ptr> update(const gvr& r, const object_key& key, object&& obj, const write_options& opts = {});
+  // Patches the object at `key`. For apply patches a missing object is created.
+  result<object_ptr> patch(const gvr& r, const object_key& key, core::patch_type type, const core::json& patch,
+                           const write_options& opts = {});
+  result<delete_result> remove(const gvr& r, const object_key& key, const delete_options& opts = {});
+  // Deletes what a list with `sel` would return; returns what was deleted or marked.
+  result<object_list> delete_collection(const gvr& r, std::string_view ns, const delete_options& opts = {},
+                                        const list_options& sel = {});
+
+  // pods/{name}/binding: `binding` is a v1 Binding naming the node in target.name.
+  result<object_ptr> bind(const object_key& pod, object&& binding, const write_options& opts = {});
+
+  class impl;
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ktk::apiserver

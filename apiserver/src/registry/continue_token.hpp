@@ -1,0 +1,25 @@
+// continue_token.hpp — the `continue` parameter of paginated lists, encoded as
+// kube-apiserver encodes it: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"key"}.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ktk/apiserver/storage/interface.hpp"
+
+namespace ktk::apiserver::detail {
+
+struct continue_position {
+  storage::revision rev = 0;
+  core::object_key after;  // the last key of the previous page
+};
+
+std::string encode_continue(const continue_position& p);
+// 400 BadRequest "continue key is not valid: ..." for anything that is not a token.
+core::result<continue_position> decode_continue(std::string_view token);
+
+std::string base64_encode(std::string_view in);
+// nullopt on bad input.
+std::optional<std::string> base64_decode(std::string_view in);
+
+}  // namespace ktk::apiserver::detail

@@ -1,0 +1,108 @@
+// impl.hpp — the registry's internals, shared by the registry_*.cpp files.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <random>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "handler.hpp"
+#include "ktk/apiserver/registry.hpp"
+#include "ktk/core/apply.hpp"
+
+namespace ktk::apiserver {
+
+class registry::impl {
+ public:
+  explicit impl(registry_options o);
+
+  registry_options opts;
+  std::shared_ptr<storage::interface> store;
+  core::rest_mapper mapper;
+
+  // --- resources ---
+  // 404 "the server could not find the requested resource" when not served.
+  result<detail::handler_ptr> handler(const gvr& r) const;
+  void add_handler(detail::handler_ptr h);
+  void remove_handler(const gvr& r);
+  std::vector<detail::handler_ptr> handlers() const;
+
+  // --- shared steps ---
+  std::string now() const;
+  // managedFields bookkeeping for a write; `apply` keeps an empty manager empty (apply rejects it).
+  core::apply_options managed_options(const detail::resource_handler& h, const write_options& o,
+                                      bool apply = false) const;
+  std::string new_uid();
+  std::string random_suffix();  // 5 characters, as generateName uses
+  // The namespace of a request on `h`: checks it against the body's, 400 on mismatch.
+  result<std::string> request_namespace(const detail::resource_handler& h, std::string_view url_ns,
+                                        const object& body) const;
+  // 404 when the namespace is missing, 403 when it is terminating.
+  result<void> check_namespace_open(std::string_view ns, const core::group_resource& gr,
+                                    const std::string& name) const;
+  // apiVersion/kind of a body: filled in when absent, 400 when they name another type.
+  result<void> check_type(const detail::resource_handler& h, object& obj) const;
+  // Defaults (strategy or schema), pruning, validation for create or update (old != null).
+  result<void> admit(const detail::resource_handler& h, object& obj, const object* old,
+                     const write_options& opts) const;
+  // Rewrites the generic storage errors with the resource's names.
+  api_error rename_error(const detail::resource_handler& h, const api_error& e, const std::string& name) const;
+  // The object as the client sees it through `h` (apiVersion of h's version).
+  object_ptr present(const detail::resource_handler& h, object_ptr stored) const;
+
+  // --- verbs (registry_write.cpp) ---
+  // `managed_done`: obj already carries the managedFields of this write (apply).
+  result<object_ptr> create(const detail::resource_handler& h, std::string ns, object&& obj, const write_options& o,
+                            bool managed_done = false);
+  result<object_ptr> update(const detail::resource_handler& h, const object_key& key, object&& obj,
+                            const write_options& o);
+  result<object_ptr> patch(const detail::resource_handler& h, const object_key& key, core::patch_type type,
+                           const core::json& patch, const write_options& o);
+  // The shared end of update and patch: `next` is the client's desired object
+  // (main resource or status), `old` what is stored.
+  result<object> prepare_update(const detail::resource_handler& h, const object& old, object&& next,
+                                const write_options& o);
+  // Writes `next` over `old` (or removes the object when it lost its last finalizer
+  // while being deleted). Conflict when `old` is no longer current.
+  result<object_ptr> commit_update(const detail::resource_handler& h, const object_ptr& old, object&& next,
+                                   const write_options& o, bool managed_done = false);
+
+  // --- subresources (registry_subresources.cpp) ---
+  // The autoscaling/v1 Scale of an object.
+  result<object_ptr> scale_of(const detail::resource_handler& h, const object& obj) const;
+  // Sets the replicas a Scale body asks for on the object at `key`.
+  result<object_ptr> update_scale(const detail::resource_handler& h, const object_key& key, const object& scale,
+                                  const write_options& o);
+  result<object_ptr> bind(const object_key& pod, const object& binding, const write_options& o);
+
+  // --- delete (registry_delete.cpp) ---
+  result<delete_result> remove(const detail::resource_handler& h, const object_key& key, const delete_options& o);
+  // After an object is removed: lets a terminating namespace or CRD finish.
+  void after_removed(const detail::resource_handler& h, const object& last);
+  void try_finalize_namespace(const std::string& ns);
+  void try_finalize_crd(const std::string& crd_name);
+
+  // --- CRDs (registry_crd.cpp) ---
+  // Registers (or re-registers) the resources a stored CRD serves.
+  void register_crd(const object& crd);
+  void unregister_crd(const object& crd);
+  // Validation and defaulting of a CRD body, before it is stored.
+  result<void> admit_crd(object& crd, const object* old) const;
+
+  // --- events TTL ---
+  void note_event_write(const object_key& key);
+  void expire_events();
+
+ private:
+  mutable std::shared_mutex handlers_mu_;
+  std::unordered_map<gvr, detail::handler_ptr> handlers_;  // guarded by handlers_mu_
+
+  std::mutex rng_mu_;
+  std::mt19937_64 rng_;  // guarded by rng_mu_
+
+  std::mutex events_mu_;
+  std::map<object_key, core::clock::time_point> event_expiry_;  // guarded by events_mu_
+};
+
+}  // namespace ktk::apiserver

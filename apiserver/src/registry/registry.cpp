@@ -1,0 +1,280 @@
+// registry.cpp — construction, resource lookup, get, and the steps every verb shares.
+#include "ktk/apiserver/registry.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "impl.hpp"
+
+namespace ktk::apiserver {
+
+using detail::handler_ptr;
+using detail::resource_handler;
+
+std::string_view to_string(watch_event_type t) {
+  switch (t) {
+    case watch_event_type::added: return "ADDED";
+    case watch_event_type::modified: return "MODIFIED";
+    case watch_event_type::deleted: return "DELETED";
+    case watch_event_type::bookmark: return "BOOKMARK";
+    case watch_event_type::error: return "ERROR";
+  }
+  return "ERROR";
+}
+
+core::json object_list::to_json() const {
+  core::json items_json = core::json::array();
+  for (const auto& i : items) items_json.push_back(i->data());
+  core::json meta = {{"resourceVersion", resource_version}};
+  if (!continue_token.empty()) meta["continue"] = continue_token;
+  if (remaining_item_count) meta["remainingItemCount"] = *remaining_item_count;
+  return {{"apiVersion", api_version}, {"kind", kind}, {"metadata", std::move(meta)}, {"items", std::move(items_json)}};
+}
+
+registry::impl::impl(registry_options o) : opts(std::move(o)) {
+  store = opts.storage ? opts.storage : std::shared_ptr<storage::interface>(
+                                            storage::make_memory_storage({.history = opts.history}));
+  rng_.seed(opts.seed ? opts.seed : std::random_device{}());
+  for (const auto& info : core::builtin_resources()) {
+    auto h = std::make_shared<resource_handler>();
+    h->info = std::make_shared<const core::resource_info>(info);
+    h->shard = detail::shard_of(info.resource);
+    h->strat = builtin_strategy(info.gr());
+    add_handler(std::move(h));
+  }
+}
+
+result<handler_ptr> registry::impl::handler(const gvr& r) const {
+  std::shared_lock lock(handlers_mu_);
+  auto it = handlers_.find(r);
+  if (it == handlers_.end()) {
+    return api_error(404, core::reason::not_found, "the server could not find the requested resource",
+                     {.group = r.group, .kind = r.resource});
+  }
+  return it->second;
+}
+
+void registry::impl::add_handler(handler_ptr h) {
+  mapper.add(*h->info);
+  std::unique_lock lock(handlers_mu_);
+  handlers_[h->info->resource] = std::move(h);
+}
+
+void registry::impl::remove_handler(const gvr& r) {
+  mapper.remove(r);
+  std::unique_lock lock(handlers_mu_);
+  handlers_.erase(r);
+}
+
+std::vector<handler_ptr> registry::impl::handlers() const {
+  std::shared_lock lock(handlers_mu_);
+  std::vector<handler_ptr> out;
+  out.reserve(handlers_.size());
+  for (const auto& [_, h] : handlers_) out.push_back(h);
+  return out;
+}
+
+std::string registry::impl::now() const { return core::format_rfc3339(opts.clock->now()); }
+
+std::string registry::impl::new_uid() {
+  std::uint64_t a, b;
+  {
+    std::lock_guard lock(rng_mu_);
+    a = rng_();
+    b = rng_();
+  }
+  // RFC 4122 version 4.
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string registry::impl::random_suffix() {
+  // apimachinery's utilrand.String alphabet: no vowels, no confusable characters.
+  static constexpr std::string_view alphabet = "bcdfghjklmnpqrstvwxz2456789";
+  std::string s(5, ' ');
+  std::lock_guard lock(rng_mu_);
+  for (auto& c : s) c = alphabet[rng_() % alphabet.size()];
+  return s;
+}
+
+result<std::string> registry::impl::request_namespace(const resource_handler& h, std::string_view url_ns,
+                                                      const object& body) const {
+  if (!h.namespaced()) return std::string();
+  std::string_view body_ns = body.namespace_();
+  if (!url_ns.empty() && !body_ns.empty() && url_ns != body_ns) {
+    return api_error::bad_request(
+        "the namespace of the provided object does not match the namespace sent on the request");
+  }
+  std::string ns(url_ns.empty() ? body_ns : url_ns);
+  if (ns.empty()) {
+    return api_error::bad_request("a namespace is required for namespaced resource " + h.gr().str());
+  }
+  return ns;
+}
+
+result<void> registry::impl::check_namespace_open(std::string_view ns, const core::group_resource& gr,
+                                                  const std::string& name) const {
+  auto got = store->get("namespaces", {"", std::string(ns)});
+  if (!got) return api_error::not_found({"", "namespaces"}, std::string(ns));
+  if (!(*got)->deletion_timestamp().empty()) {
+    return api_error::forbidden(gr, name,
+                                "unable to create new content in namespace " + std::string(ns) +
+                                    " because it is being terminated");
+  }
+  return {};
+}
+
+result<void> registry::impl::check_type(const resource_handler& h, object& obj) const {
+  const auto& info = *h.info;
+  std::string want_av = info.resource.gv().str();
+  if (obj.api_version().empty()) {
+    obj.set_api_version(want_av);
+  } else if (obj.api_version() != want_av) {
+    return api_error::bad_request("the API version in the data (" + std::string(obj.api_version()) +
+                                  ") does not match the expected API version (" + want_av + ")");
+  }
+  if (obj.kind().empty()) {
+    obj.set_kind(info.kind);
+  } else if (obj.kind() != info.kind) {
+    return api_error::bad_request("the kind in the data (" + std::string(obj.kind()) +
+                                  ") does not match the expected kind (" + info.kind + ")");
+  }
+  return {};
+}
+
+result<void> registry::impl::admit(const resource_handler& h, object& obj, const object* old,
+                                   const write_options& o) const {
+  if (h.custom && h.schema) {
+    auto pruned = h.schema->prune(obj.data());
+    if (!pruned.empty()) {
+      auto mode = o.validation.value_or(field_validation::warn);
+      std::string msg;
+      for (auto& p : pruned) {
+        std::string path = !p.empty() && p[0] == '.' ? p.substr(1) : p;
+        std::string w = "unknown field " + core::quote(path);
+        if (mode == field_validation::warn && o.warnings) o.warnings->push_back(w);
+        msg += (msg.empty() ? "" : ", ") + w;
+      }
+      if (mode == field_validation::strict) return api_error::bad_request("strict decoding error: " + msg);
+    }
+    h.schema->apply_defaults(obj.data());
+  } else if (h.strat) {
+    h.strat->apply_defaults(obj);
+  }
+  if (h.info->resource.resource == "customresourcedefinitions" && h.info->resource.group == "apiextensions.k8s.io") {
+    if (auto r = admit_crd(obj, old); !r) return r;
+  }
+
+  core::field_errors errs;
+  if (!old) {
+    auto rule = h.strat ? h.strat->names() : name_rule::dns1123_subdomain;
+    for (auto& m : validate_name(std::string(obj.name()), rule)) {
+      errs.push_back(core::field_error::invalid("metadata.name", core::quote(std::string(obj.name())), m));
+    }
+  }
+  auto meta = validate_object_meta_fields(obj);
+  errs.insert(errs.end(), meta.begin(), meta.end());
+  if (h.custom) {
+    if (h.schema) {
+      auto s = h.schema->validate(obj.data());
+      errs.insert(errs.end(), s.begin(), s.end());
+    }
+  } else if (h.strat) {
+    auto s = old ? h.strat->validate_update(obj, *old) : h.strat->validate_create(obj);
+    errs.insert(errs.end(), s.begin(), s.end());
+  }
+  if (old && !old->deletion_timestamp().empty()) {
+    for (const auto& f : obj.finalizers()) {
+      if (!old->has_finalizer(f)) {
+        errs.push_back(core::field_error::forbidden("metadata.finalizers",
+                                                    "no new finalizers can be added if the object is being deleted, found new finalizers []string{" +
+                                                        core::quote(f) + "}"));
+      }
+    }
+  }
+  if (!errs.empty()) return api_error::invalid(h.gk(), std::string(obj.name()), errs);
+  return {};
+}
+
+api_error registry::impl::rename_error(const resource_handler& h, const api_error& e, const std::string& name) const {
+  if (core::is_not_found(e)) return api_error::not_found(h.gr(), name);
+  if (core::is_already_exists(e)) return api_error::already_exists(h.gr(), name);
+  if (core::is_conflict(e)) return api_error::stale_resource_version(h.gr(), name);
+  return e;
+}
+
+object_ptr registry::impl::present(const resource_handler& h, object_ptr stored) const {
+  if (!h.custom || stored->api_version() == h.info->resource.gv().str()) return stored;
+  object copy = *stored;
+  copy.set_api_version(h.info->resource.gv().str());
+  return core::make_object_ptr(std::move(copy));
+}
+
+void registry::impl::note_event_write(const object_key& key) {
+  std::lock_guard lock(events_mu_);
+  event_expiry_[key] = opts.clock->now() + opts.event_ttl;
+}
+
+void registry::impl::expire_events() {
+  std::vector<object_key> due;
+  {
+    std::lock_guard lock(events_mu_);
+    auto now = opts.clock->now();
+    for (auto it = event_expiry_.begin(); it != event_expiry_.end();) {
+      if (it->second <= now) {
+        due.push_back(it->first);
+        it = event_expiry_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& k : due) (void)store->remove("events", k, 0);
+}
+
+// --- registry (public) ---
+
+registry::registry(registry_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {
+  if (impl_->opts.create_default_namespaces) {
+    auto h = impl_->handler({"", "v1", "namespaces"}).value();
+    for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+      object o("v1", "Namespace");
+      o.set_name(ns);
+      (void)impl_->create(*h, "", std::move(o), {.field_manager = "ktk"});
+    }
+  }
+}
+
+registry::~registry() = default;
+
+const core::rest_mapper& registry::mapper() const { return impl_->mapper; }
+core::clock& registry::clock() const { return *impl_->opts.clock; }
+storage::revision registry::current_revision() const { return impl_->store->current_revision(); }
+
+result<object_ptr> registry::get(const gvr& r, const object_key& key, const get_options& opts, std::string_view sub) {
+  auto h = impl_->handler(r);
+  if (!h) return h.error();
+  const auto& hd = **h;
+  if (!sub.empty() && sub != "status" && sub != "scale") {
+    return api_error(404, core::reason::not_found, "the server could not find the requested resource", {});
+  }
+  if ((sub == "status" && !hd.has_status()) || (sub == "scale" && !hd.has_scale())) {
+    return api_error(404, core::reason::not_found, "the server could not find the requested resource", {});
+  }
+  if (!opts.resource_version.empty() && opts.resource_version != "0") {
+    auto rv = storage::parse_revision(opts.resource_version);
+    if (!rv) return rv.error();
+  }
+  if (r.resource == "events" && r.group.empty()) impl_->expire_events();
+  object_key k{hd.namespaced() ? key.namespace_ : "", key.name};
+  auto got = impl_->store->get(hd.shard, k);
+  if (!got) return impl_->rename_error(hd, got.error(), key.name);
+  if (sub == "scale") return impl_->scale_of(hd, **got);
+  return impl_->present(hd, *got);
+}
+
+}  // namespace ktk::apiserver

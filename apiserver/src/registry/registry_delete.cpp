@@ -1,0 +1,245 @@
+// registry_delete.cpp — delete and deletecollection: preconditions, graceful deletion,
+// finalizers, propagation policies, and the namespaces and CRDs that wait for their
+// contents to go.
+#include <nlohmann/json.hpp>
+
+#include "impl.hpp"
+
+namespace ktk::apiserver {
+
+using core::json;
+using detail::resource_handler;
+
+namespace {
+
+constexpr int max_retries = 16;
+constexpr const char* crd_cleanup_finalizer = "customresourcecleanup.apiextensions.k8s.io";
+
+bool is(const resource_handler& h, std::string_view group, std::string_view resource) {
+  return h.info->resource.group == group && h.info->resource.resource == resource;
+}
+
+// Pods end gracefully: a pod on a node gets its grace period (the kubelet deletes it
+// when it has stopped); an unscheduled or finished pod goes at once.
+std::int64_t grace_for(const resource_handler& h, const object& obj, const delete_options& o) {
+  if (!is(h, "", "pods")) return 0;
+  const json* node = obj.at_path("spec.nodeName");
+  const json* phase = obj.at_path("status.phase");
+  if (!node || !node->is_string() || node->get_ref<const std::string&>().empty()) return 0;
+  if (phase && phase->is_string() && (*phase == "Succeeded" || *phase == "Failed")) return 0;
+  if (o.grace_period_seconds) return std::max<std::int64_t>(0, *o.grace_period_seconds);
+  const json* g = obj.at_path("spec.terminationGracePeriodSeconds");
+  return g && g->is_number_integer() ? g->get<std::int64_t>() : 30;
+}
+
+}  // namespace
+
+result<delete_result> registry::impl::remove(const resource_handler& h, const object_key& key,
+                                             const delete_options& o) {
+  if (!h.info->has_verb("delete")) return api_error::method_not_supported(h.gr(), "delete");
+  const auto& pp = o.propagation_policy;
+  if (!pp.empty() && pp != "Orphan" && pp != "Background" && pp != "Foreground") {
+    return api_error::invalid({"meta.k8s.io", "DeleteOptions"}, "",
+                              {core::field_error::not_supported("propagationPolicy", core::quote(pp),
+                                                                {"Foreground", "Background", "Orphan", "nil"})});
+  }
+  object_key k{h.namespaced() ? key.namespace_ : "", key.name};
+  for (int attempt = 0; attempt < max_retries; ++attempt) {
+    auto got = store->get(h.shard, k);
+    if (!got) return rename_error(h, got.error(), key.name);
+    const object_ptr& old = *got;
+    if (o.precondition_uid && *o.precondition_uid != old->uid()) {
+      return api_error::conflict(h.gr(), key.name,
+                                 "Precondition failed: UID in precondition: " + *o.precondition_uid +
+                                     ", UID in object meta: " + std::string(old->uid()));
+    }
+    if (o.precondition_resource_version && *o.precondition_resource_version != old->resource_version()) {
+      return api_error::conflict(h.gr(), key.name,
+                                 "Precondition failed: ResourceVersion in precondition: " +
+                                     *o.precondition_resource_version +
+                                     ", ResourceVersion in object meta: " + std::string(old->resource_version()));
+    }
+    auto expected = storage::parse_revision(old->resource_version()).value();
+    const std::int64_t grace = grace_for(h, *old, o);
+    const bool terminating = !old->deletion_timestamp().empty();
+
+    object next = *old;
+    bool changed = false;
+    if (!terminating) {
+      if (pp == "Orphan") changed |= next.add_finalizer("orphan");
+      if (pp == "Foreground") changed |= next.add_finalizer("foregroundDeletion");
+    }
+    const bool namespace_finalizers = is(h, "", "namespaces") && next.at_path("spec.finalizers") &&
+                                      !next.at_path("spec.finalizers")->empty();
+    const bool keep = !next.finalizers().empty() || grace > 0 || namespace_finalizers;
+
+    if (keep) {
+      auto now_tp = opts.clock->now();
+      if (!terminating) {
+        next.set_deletion_timestamp(core::format_rfc3339(now_tp + std::chrono::seconds(grace)));
+        next.set_deletion_grace_period_seconds(grace);
+        if (next.generation() > 0) next.set_generation(next.generation() + 1);
+        if (is(h, "", "namespaces")) next.data()["status"]["phase"] = "Terminating";
+        changed = true;
+      } else if (grace < old->deletion_grace_period_seconds().value_or(0)) {
+        // A shorter grace period moves a pending graceful deletion forward.
+        next.set_deletion_timestamp(core::format_rfc3339(now_tp + std::chrono::seconds(grace)));
+        next.set_deletion_grace_period_seconds(grace);
+        changed = true;
+      }
+      if (terminating && grace == 0 && next.finalizers().empty() && !namespace_finalizers) {
+        // Fall through to removal: the pod's grace period was cut to zero.
+      } else {
+        if (!changed || o.dry_run) return delete_result{present(h, changed ? core::make_object_ptr(std::move(next)) : old), false};
+        next.set_resource_version("");
+        auto updated = store->update(h.shard, k, std::move(next), expected);
+        if (!updated) {
+          if (core::is_conflict(updated.error())) continue;
+          return rename_error(h, updated.error(), key.name);
+        }
+        if (is(h, "", "namespaces")) {
+          // The namespace controller's part: delete everything inside, then finish.
+          for (const auto& other : handlers()) {
+            if (!other->namespaced()) continue;
+            auto items = store->list(other->shard, {.namespace_ = key.name});
+            if (!items) continue;
+            for (const auto& item : items->items) {
+              (void)remove(*other, item->key(), {.propagation_policy = "Background"});
+            }
+          }
+          try_finalize_namespace(key.name);
+          auto now = store->get(h.shard, k);
+          if (!now) return delete_result{present(h, *updated), true};
+          return delete_result{present(h, *now), false};
+        }
+        if (h.custom || is(h, "apiextensions.k8s.io", "customresourcedefinitions")) {
+          if (is(h, "apiextensions.k8s.io", "customresourcedefinitions")) {
+            // The CRD finalizer's part: delete every custom resource, then finish.
+            register_crd(**updated);
+            for (const auto& other : handlers()) {
+              if (other->crd_name != key.name) continue;
+              auto items = store->list(other->shard, {});
+              if (!items) continue;
+              for (const auto& item : items->items) (void)remove(*other, item->key(), {});
+            }
+            try_finalize_crd(key.name);
+            auto now = store->get(h.shard, k);
+            if (!now) return delete_result{present(h, *updated), true};
+            return delete_result{present(h, *now), false};
+          }
+        }
+        return delete_result{present(h, *updated), false};
+      }
+    }
+    if (o.dry_run) return delete_result{present(h, old), true};
+    auto removed = store->remove(h.shard, k, expected);
+    if (!removed) {
+      if (core::is_conflict(removed.error())) continue;
+      return rename_error(h, removed.error(), key.name);
+    }
+    after_removed(h, **removed);
+    return delete_result{present(h, *removed), true};
+  }
+  return api_error::stale_resource_version(h.gr(), key.name);
+}
+
+void registry::impl::after_removed(const resource_handler& h, const object& last) {
+  if (is(h, "", "events")) {
+    std::lock_guard lock(events_mu_);
+    event_expiry_.erase(last.key());
+  }
+  if (is(h, "apiextensions.k8s.io", "customresourcedefinitions")) unregister_crd(last);
+  if (h.custom) try_finalize_crd(h.crd_name);
+  if (h.namespaced()) {
+    auto ns = store->get("namespaces", {"", std::string(last.namespace_())});
+    if (ns && !(*ns)->deletion_timestamp().empty()) try_finalize_namespace(std::string(last.namespace_()));
+  }
+}
+
+void registry::impl::try_finalize_namespace(const std::string& ns) {
+  auto h = handler({"", "v1", "namespaces"}).value();
+  for (int attempt = 0; attempt < max_retries; ++attempt) {
+    auto got = store->get("namespaces", {"", ns});
+    if (!got || (*got)->deletion_timestamp().empty()) return;
+    for (const auto& other : handlers()) {
+      if (other->namespaced() && store->count(other->shard, ns) > 0) return;
+    }
+    object next = **got;
+    next.data()["spec"]["finalizers"] = json::array();
+    next.data()["spec"].erase("finalizers");
+    if (next.data()["spec"].empty()) next.data().erase("spec");
+    auto expected = storage::parse_revision((*got)->resource_version()).value();
+    if (next.finalizers().empty()) {
+      auto removed = store->remove("namespaces", {"", ns}, expected);
+      if (!removed && core::is_conflict(removed.error())) continue;
+      return;
+    }
+    next.set_resource_version("");
+    auto updated = store->update("namespaces", {"", ns}, std::move(next), expected);
+    if (!updated && core::is_conflict(updated.error())) continue;
+    (void)h;
+    return;
+  }
+}
+
+void registry::impl::try_finalize_crd(const std::string& crd_name) {
+  const std::string shard = "apiextensions.k8s.io/customresourcedefinitions";
+  for (int attempt = 0; attempt < max_retries; ++attempt) {
+    auto got = store->get(shard, {"", crd_name});
+    if (!got || (*got)->deletion_timestamp().empty()) return;
+    for (const auto& other : handlers()) {
+      if (other->crd_name == crd_name && store->count(other->shard) > 0) return;
+    }
+    object next = **got;
+    next.remove_finalizer(crd_cleanup_finalizer);
+    auto expected = storage::parse_revision((*got)->resource_version()).value();
+    if (next.finalizers().empty()) {
+      auto removed = store->remove(shard, {"", crd_name}, expected);
+      if (!removed) {
+        if (core::is_conflict(removed.error())) continue;
+        return;
+      }
+      unregister_crd(**removed);
+      return;
+    }
+    next.set_resource_version("");
+    auto updated = store->update(shard, {"", crd_name}, std::move(next), expected);
+    if (!updated && core::is_conflict(updated.error())) continue;
+    return;
+  }
+}
+
+// --- registry (public) ---
+
+result<delete_result> registry::remove(const gvr& r, const object_key& key, const delete_options& opts) {
+  auto h = impl_->handler(r);
+  if (!h) return h.error();
+  return impl_->remove(**h, key, opts);
+}
+
+result<object_list> registry::delete_collection(const gvr& r, std::string_view ns, const delete_options& opts,
+                                                const list_options& sel) {
+  auto h = impl_->handler(r);
+  if (!h) return h.error();
+  if (!(*h)->info->has_verb("deletecollection")) {
+    return api_error::method_not_supported((*h)->gr(), "deletecollection");
+  }
+  list_options all = sel;
+  all.limit = 0;
+  all.continue_token.clear();
+  auto items = list(r, ns, all);
+  if (!items) return items.error();
+  object_list out = *items;
+  out.items.clear();
+  for (const auto& item : items->items) {
+    auto d = impl_->remove(**h, item->key(), opts);
+    if (!d) {
+      if (core::is_not_found(d.error())) continue;
+      return d.error();
+    }
+    out.items.push_back(d->object);
+  }
+  return out;
+}
+
+}  // namespace ktk::apiserver

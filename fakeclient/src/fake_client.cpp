@@ -1,0 +1,296 @@
+// fake_client.cpp — the client verbs, each: record, run reactors, call the registry.
+#include "ktk/fakeclient/fake_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "ktk/apiserver/registry.hpp"
+
+namespace ktk::fakeclient {
+
+using core::api_error;
+using core::gvk;
+using core::gvr;
+
+namespace {
+
+struct reactor_entry {
+  reactor_id id;
+  std::string verb;
+  std::string resource;
+  reactor fn;
+};
+
+std::optional<apiserver::field_validation> validation_of(const std::string& v) {
+  if (v == "Strict") return apiserver::field_validation::strict;
+  if (v == "Warn") return apiserver::field_validation::warn;
+  if (v == "Ignore") return apiserver::field_validation::ignore;
+  return std::nullopt;
+}
+
+apiserver::write_options to_registry(const ktk::client::write_options& o, std::string sub = {}) {
+  return {.dry_run = o.dry_run,
+          .field_manager = o.field_manager,
+          .validation = validation_of(o.field_validation),
+          .subresource = std::move(sub),
+          .warnings = o.warnings};
+}
+
+apiserver::write_options to_registry(const ktk::client::patch_options& o, std::string sub = {}) {
+  return {.dry_run = o.dry_run,
+          .field_manager = o.field_manager,
+          .validation = validation_of(o.field_validation),
+          .subresource = std::move(sub),
+          .force = o.force,
+          .warnings = o.warnings};
+}
+
+apiserver::delete_options to_registry(const ktk::client::delete_options& o) {
+  return {.dry_run = o.dry_run,
+          .grace_period_seconds = o.grace_period_seconds,
+          .propagation_policy = o.propagation_policy,
+          .precondition_uid = o.precondition_uid,
+          .precondition_resource_version = o.precondition_resource_version};
+}
+
+apiserver::list_options to_registry(const ktk::client::list_options& o) {
+  return {.label_selector = o.label_selector,
+          .field_selector = o.field_selector,
+          .limit = o.limit,
+          .continue_token = o.continue_token,
+          .resource_version = o.resource_version,
+          .resource_version_match = o.resource_version_match};
+}
+
+// Adapts a registry watch to the client's watch_stream, ending it after the timeout.
+class fake_watch final : public ktk::client::watch_stream {
+ public:
+  fake_watch(std::unique_ptr<apiserver::watch_stream> w, std::optional<std::chrono::steady_clock::time_point> end)
+      : w_(std::move(w)), end_(end) {}
+
+  std::vector<ktk::client::watch_event> next(std::stop_token stop,
+                                        std::optional<std::chrono::steady_clock::time_point> deadline) override {
+    if (done()) return {};
+    auto until = deadline;
+    if (end_ && (!until || *end_ < *until)) until = end_;
+    auto evs = w_->next(stop, until);
+    if (end_ && std::chrono::steady_clock::now() >= *end_ && evs.empty()) timed_out_ = true;
+    std::vector<ktk::client::watch_event> out;
+    out.reserve(evs.size());
+    for (auto& e : evs) out.push_back({static_cast<ktk::client::event_type>(e.type), std::move(e.object)});
+    return out;
+  }
+
+  bool done() const override { return timed_out_ || w_->done(); }
+
+ private:
+  std::unique_ptr<apiserver::watch_stream> w_;
+  std::optional<std::chrono::steady_clock::time_point> end_;
+  bool timed_out_ = false;
+};
+
+}  // namespace
+
+class fake_client::impl : public ktk::client::status_writer {
+ public:
+  impl(fake_client& owner, core::clock& clk) : owner_(owner), clock_(clk) {}
+
+  // The resource of a kind ("PodList" names "Pod"); an error a real client's REST
+  // mapper would give when the kind is not served.
+  result<gvr> resource_of(const gvk& k) const {
+    const auto& m = owner_.reg_->mapper();
+    if (auto info = m.by_kind(k)) return info->resource;
+    if (k.kind.size() > 4 && k.kind.ends_with("List")) {
+      if (auto info = m.by_kind({k.group, k.version, k.kind.substr(0, k.kind.size() - 4)})) return info->resource;
+    }
+    return api_error(404, "", "no matches for kind " + core::quote(k.kind) + " in version " +
+                                  core::quote(k.api_version()));
+  }
+
+  // Records the call and runs the reactors; an error means the call fails with it.
+  result<void> intercept(action a) {
+    std::vector<reactor> matched;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& r : reactors_) {
+        if ((r.verb == "*" || r.verb == a.verb) && (r.resource == "*" || r.resource == a.resource.resource)) {
+          matched.push_back(r.fn);
+        }
+      }
+      actions_.push_back(a);
+    }
+    for (const auto& fn : matched) {
+      auto re = fn(a);
+      if (!re) continue;
+      if (re->delay.count() > 0) {
+        clock_.sleep_until(clock_.now() + std::chrono::duration_cast<core::clock::duration>(re->delay), {});
+      }
+      if (re->error) return *re->error;
+    }
+    return {};
+  }
+
+  result<object_ptr> update(object&& obj, const ktk::client::write_options& opts) override {
+    auto r = resource_of(obj.group_version_kind());
+    if (!r) return r.error();
+    object_key key = obj.key();
+    if (auto i = intercept({"update", *r, key.namespace_, key.name, "status"}); !i) return i.error();
+    return owner_.reg_->update(*r, key, std::move(obj), to_registry(opts, "status"));
+  }
+
+  result<object_ptr> patch(const gvk& kind, const object_key& key, core::patch_type type, const core::json& p,
+                           const ktk::client::patch_options& opts) override {
+    auto r = resource_of(kind);
+    if (!r) return r.error();
+    if (auto i = intercept({"patch", *r, key.namespace_, key.name, "status"}); !i) return i.error();
+    return owner_.reg_->patch(*r, key, type, p, to_registry(opts, "status"));
+  }
+
+  fake_client& owner_;
+  core::clock& clock_;
+  mutable std::mutex mu_;
+  std::vector<reactor_entry> reactors_;  // guarded by mu_
+  std::vector<action> actions_;          // guarded by mu_
+  reactor_id next_id_ = 1;               // guarded by mu_
+};
+
+fake_client::fake_client(std::shared_ptr<apiserver::registry> reg)
+    : reg_(std::move(reg)), impl_(std::make_unique<impl>(*this, reg_->clock())) {}
+
+fake_client::~fake_client() = default;
+
+result<object_ptr> fake_client::get(const gvk& kind, const object_key& key, const ktk::client::get_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"get", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  return reg_->get(*r, key, {.resource_version = opts.resource_version});
+}
+
+result<ktk::client::object_list> fake_client::list(const gvk& kind, const ktk::client::list_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"list", *r, opts.namespace_, "", ""}); !i) return i.error();
+  auto l = reg_->list(*r, opts.namespace_, to_registry(opts));
+  if (!l) return l.error();
+  return ktk::client::object_list{std::move(l->items), std::move(l->resource_version), std::move(l->continue_token),
+                             l->remaining_item_count};
+}
+
+result<object_ptr> fake_client::create(object&& obj, const ktk::client::write_options& opts) {
+  auto r = impl_->resource_of(obj.group_version_kind());
+  if (!r) return r.error();
+  std::string ns(obj.namespace_());
+  if (auto i = impl_->intercept({"create", *r, ns, std::string(obj.name()), ""}); !i) return i.error();
+  return reg_->create(*r, ns, std::move(obj), to_registry(opts));
+}
+
+result<object_ptr> fake_client::update(object&& obj, const ktk::client::write_options& opts) {
+  auto r = impl_->resource_of(obj.group_version_kind());
+  if (!r) return r.error();
+  object_key key = obj.key();
+  if (auto i = impl_->intercept({"update", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  return reg_->update(*r, key, std::move(obj), to_registry(opts));
+}
+
+result<object_ptr> fake_client::patch(const gvk& kind, const object_key& key, core::patch_type type,
+                                      const core::json& p, const ktk::client::patch_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"patch", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  return reg_->patch(*r, key, type, p, to_registry(opts));
+}
+
+result<object_ptr> fake_client::apply(object&& obj, const ktk::client::patch_options& opts) {
+  auto r = impl_->resource_of(obj.group_version_kind());
+  if (!r) return r.error();
+  object_key key = obj.key();
+  if (auto i = impl_->intercept({"patch", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  return reg_->patch(*r, key, core::patch_type::apply_yaml, obj.data(), to_registry(opts));
+}
+
+result<void> fake_client::remove(const gvk& kind, const object_key& key, const ktk::client::delete_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"delete", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  auto d = reg_->remove(*r, key, to_registry(opts));
+  if (!d) return d.error();
+  return {};
+}
+
+result<void> fake_client::delete_all_of(const gvk& kind, const ktk::client::list_options& which,
+                                        const ktk::client::delete_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"deletecollection", *r, which.namespace_, "", ""}); !i) return i.error();
+  auto d = reg_->delete_collection(*r, which.namespace_, to_registry(opts), to_registry(which));
+  if (!d) return d.error();
+  return {};
+}
+
+result<std::unique_ptr<ktk::client::watch_stream>> fake_client::watch(const gvk& kind, const ktk::client::watch_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"watch", *r, opts.namespace_, "", ""}); !i) return i.error();
+  auto w = reg_->watch(*r, opts.namespace_,
+                       {.label_selector = opts.label_selector,
+                        .field_selector = opts.field_selector,
+                        .resource_version = opts.resource_version,
+                        .resource_version_match = opts.resource_version_match,
+                        .allow_bookmarks = opts.allow_bookmarks,
+                        .send_initial_events = opts.send_initial_events});
+  if (!w) return w.error();
+  std::optional<std::chrono::steady_clock::time_point> end;
+  if (opts.timeout) end = std::chrono::steady_clock::now() + *opts.timeout;
+  return std::unique_ptr<ktk::client::watch_stream>(std::make_unique<fake_watch>(std::move(*w), end));
+}
+
+ktk::client::status_writer& fake_client::status() { return *impl_; }
+
+result<object_ptr> fake_client::get_scale(const gvk& kind, const object_key& key) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"get", *r, key.namespace_, key.name, "scale"}); !i) return i.error();
+  return reg_->get(*r, key, {}, "scale");
+}
+
+result<object_ptr> fake_client::update_scale(const gvk& kind, const object_key& key, std::int64_t replicas,
+                                             const ktk::client::write_options& opts) {
+  auto r = impl_->resource_of(kind);
+  if (!r) return r.error();
+  if (auto i = impl_->intercept({"update", *r, key.namespace_, key.name, "scale"}); !i) return i.error();
+  object scale("autoscaling/v1", "Scale");
+  scale.set_name(key.name);
+  scale.set_namespace(key.namespace_);
+  scale.data()["spec"]["replicas"] = replicas;
+  return reg_->update(*r, key, std::move(scale), to_registry(opts, "scale"));
+}
+
+const core::rest_mapper& fake_client::mapper() { return reg_->mapper(); }
+
+reactor_id fake_client::add_reactor(std::string verb, std::string resource, reactor r) {
+  std::lock_guard lock(impl_->mu_);
+  auto id = impl_->next_id_++;
+  impl_->reactors_.push_back({id, std::move(verb), std::move(resource), std::move(r)});
+  return id;
+}
+
+void fake_client::remove_reactor(reactor_id id) {
+  std::lock_guard lock(impl_->mu_);
+  std::erase_if(impl_->reactors_, [&](const reactor_entry& e) { return e.id == id; });
+}
+
+void fake_client::clear_reactors() {
+  std::lock_guard lock(impl_->mu_);
+  impl_->reactors_.clear();
+}
+
+std::vector<action> fake_client::actions() const {
+  std::lock_guard lock(impl_->mu_);
+  return impl_->actions_;
+}
+
+void fake_client::clear_actions() {
+  std::lock_guard lock(impl_->mu_);
+  impl_->actions_.clear();
+}
+
+}  // namespace ktk::fakeclient
