@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# scripts/setup.sh — install what ktk needs from Debian's archive, then configure and
+# build into build/. Idempotent and non-interactive; run as root (or with sudo).
+#
+#   scripts/setup.sh              # install, configure, build
+#   KTK_WERROR=ON scripts/setup.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev            # Beast, Asio, Process (headers)
+  nlohmann-json3-dev libyaml-cpp-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  etcd-server                 # real etcd 3.4, for the etcd mode
+  python3-kubernetes          # the official Python client, for compatibility tests
+)
+# A newer kubectl may already own /usr/bin/kubectl; Debian's kubernetes-client (1.20)
+# would conflict with it, so it is installed only when no kubectl is on PATH.
+if ! command -v kubectl >/dev/null 2>&1; then packages+=(kubernetes-client); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ktk setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
+  -DKTK_WERROR="${KTK_WERROR:-ON}"
+cmake --build build --parallel "$(nproc)"
+echo "ktk setup: built into build/ — run scripts/test.sh for the tests"
