@@ -1,0 +1,126 @@
+// registry_bench — the semantics engine in-process: what a fake client costs.
+//
+//   build/bench/registry_bench --benchmark_counters_tabular=true
+//
+// Goals from the foundation issue: a fake client with 1,000 objects built in ≤ 1 ms;
+// ≥ 100k writes/s through the registry.
+#include <benchmark/benchmark.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ktk/apiserver/registry.hpp"
+#include "ktk/fakeclient/fake_client.hpp"
+
+namespace {
+
+using ktk::core::json;
+using ktk::core::object;
+
+const ktk::core::gvr configmaps{"", "v1", "configmaps"};
+const ktk::core::gvr pods{"", "v1", "pods"};
+
+object config_map(int i) {
+  object o("v1", "ConfigMap");
+  o.set_namespace("default");
+  o.set_name("cm-" + std::to_string(i));
+  o.set_label("app", "bench");
+  o.data()["data"] = {{"key", "value-" + std::to_string(i)}};
+  return o;
+}
+
+object pod(int i) {
+  json containers = json::array({{{"name", "web"}, {"image", "nginx:1.25"}, {"ports", json::array({{{"containerPort", 80}}})}}});
+  json meta = {{"namespace", "default"}, {"name", "pod-" + std::to_string(i)}, {"labels", {{"app", "web"}}}};
+  return object(json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", {{"containers", containers}}}});
+}
+
+// Building a fake client seeded with N objects (ConfigMaps or Pods).
+void BM_FakeClientBuild(benchmark::State& state, bool with_pods) {
+  const int n = static_cast<int>(state.range(0));
+  std::vector<object> objs;
+  for (int i = 0; i < n; ++i) objs.push_back(with_pods ? pod(i) : config_map(i));
+  for (auto _ : state) {
+    auto c = ktk::fakeclient::builder().with_objects(objs).with_seed(1).build();
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["objects/s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_FakeClientBuild, configmaps, false)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FakeClientBuild, pods, true)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+void BM_RegistryCreate(benchmark::State& state) {
+  ktk::apiserver::registry reg;
+  int i = 0;
+  for (auto _ : state) {
+    auto r = reg.create(configmaps, "default", config_map(i++));
+    if (!r) state.SkipWithError(r.error().message().c_str());
+  }
+  state.counters["writes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RegistryCreate);
+
+void BM_RegistryCreatePod(benchmark::State& state) {
+  ktk::apiserver::registry reg;
+  int i = 0;
+  for (auto _ : state) {
+    auto r = reg.create(pods, "default", pod(i++));
+    if (!r) state.SkipWithError(r.error().message().c_str());
+  }
+  state.counters["writes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RegistryCreatePod);
+
+void BM_RegistryUpdate(benchmark::State& state) {
+  ktk::apiserver::registry reg;
+  for (int i = 0; i < 100; ++i) (void)reg.create(configmaps, "default", config_map(i));
+  int n = 0;
+  for (auto _ : state) {
+    object o = config_map(n % 100);
+    o.data()["data"]["key"] = std::to_string(n++);
+    auto r = reg.update(configmaps, o.key(), std::move(o));
+    if (!r) state.SkipWithError(r.error().message().c_str());
+  }
+  state.counters["writes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RegistryUpdate);
+
+void BM_RegistryMergePatch(benchmark::State& state) {
+  ktk::apiserver::registry reg;
+  for (int i = 0; i < 100; ++i) (void)reg.create(configmaps, "default", config_map(i));
+  int n = 0;
+  for (auto _ : state) {
+    json patch = {{"data", {{"key", std::to_string(n)}}}};
+    auto r = reg.patch(configmaps, {"default", "cm-" + std::to_string(n++ % 100)}, ktk::core::patch_type::merge_patch, patch);
+    if (!r) state.SkipWithError(r.error().message().c_str());
+  }
+  state.counters["writes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RegistryMergePatch);
+
+void BM_RegistryGet(benchmark::State& state) {
+  ktk::apiserver::registry reg;
+  for (int i = 0; i < 1000; ++i) (void)reg.create(configmaps, "default", config_map(i));
+  int n = 0;
+  for (auto _ : state) {
+    auto r = reg.get(configmaps, {"default", "cm-" + std::to_string(n++ % 1000)});
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["gets/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RegistryGet);
+
+void BM_RegistryList(benchmark::State& state) {
+  ktk::apiserver::registry reg;
+  const int n = static_cast<int>(state.range(0));
+  for (int i = 0; i < n; ++i) (void)reg.create(configmaps, "default", config_map(i));
+  for (auto _ : state) {
+    auto r = reg.list(configmaps, "default", {.label_selector = "app=bench"});
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["items/s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RegistryList)->Arg(100)->Arg(10000);
+
+}  // namespace
+
+BENCHMARK_MAIN();
