@@ -1,5 +1,7 @@
 #include "ktk/core/api_error.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace ktk::core {
@@ -31,8 +33,12 @@ json api_error::to_status() const {
     }
     d["causes"] = std::move(causes);
   }
-  if (details_.retry_after_seconds) d["retryAfterSeconds"] = *details_.retry_after_seconds;
-  if (!d.empty()) s["details"] = std::move(d);
+  // A set retry_after_seconds means the Status has details, as NewTooManyRequests'
+  // does even for 0; Go's omitempty then drops a zero retryAfterSeconds.
+  if (details_.retry_after_seconds && *details_.retry_after_seconds != 0) {
+    d["retryAfterSeconds"] = *details_.retry_after_seconds;
+  }
+  if (!d.empty() || details_.retry_after_seconds) s["details"] = std::move(d);
   return s;
 }
 
@@ -62,8 +68,7 @@ api_error api_error::from_status(const json& s) {
 }
 
 api_error api_error::not_found(const group_resource& gr, const std::string& name) {
-  std::string msg = name.empty() ? gr.str() + " not found" : gr.str() + " " + quote(name) + " not found";
-  return {404, reason::not_found, msg, {.name = name, .group = gr.group, .kind = gr.resource}};
+  return {404, reason::not_found, gr.str() + " " + quote(name) + " not found", {.name = name, .group = gr.group, .kind = gr.resource}};
 }
 
 api_error api_error::already_exists(const group_resource& gr, const std::string& name) {
@@ -85,28 +90,35 @@ api_error api_error::stale_resource_version(const group_resource& gr, const std:
 api_error api_error::invalid(const group_kind& gk, const std::string& name, const field_errors& errors) {
   status_details d{.name = name, .group = gk.group, .kind = gk.kind};
   for (const auto& e : errors) d.causes.push_back({e.reason(), e.message(), e.field});
-  // apimachinery's NewInvalid: "Kind \"name\" is invalid: <aggregate>", where an
-  // aggregate of one error is that error and of several is "[e1, e2]".
-  std::string agg;
-  if (errors.size() == 1) {
-    agg = errors[0].str();
-  } else {
-    agg = "[";
-    for (std::size_t i = 0; i < errors.size(); ++i) {
-      if (i) agg += ", ";
-      agg += errors[i].str();
-    }
-    agg += "]";
+  // apimachinery's NewInvalid: "Kind \"name\" is invalid: <aggregate>". The
+  // aggregate drops repeated messages; of one error it is that error, of several
+  // "[e1, e2]"; with none the message ends at "is invalid".
+  std::vector<std::string> msgs;
+  for (const auto& e : errors) {
+    auto m = e.str();
+    if (std::find(msgs.begin(), msgs.end(), m) == msgs.end()) msgs.push_back(std::move(m));
   }
   std::string kind = gk.group.empty() ? gk.kind : gk.kind + "." + gk.group;
-  return {422, reason::invalid, kind + " " + quote(name) + " is invalid: " + agg, std::move(d)};
+  std::string msg = kind + " " + quote(name) + " is invalid";
+  if (msgs.size() == 1) {
+    msg += ": " + msgs[0];
+  } else if (!msgs.empty()) {
+    msg += ": [";
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+      if (i) msg += ", ";
+      msg += msgs[i];
+    }
+    msg += "]";
+  }
+  return {422, reason::invalid, std::move(msg), std::move(d)};
 }
 
 api_error api_error::bad_request(const std::string& message) { return {400, reason::bad_request, message}; }
 
 api_error api_error::forbidden(const group_resource& gr, const std::string& name, const std::string& detail) {
-  std::string msg = name.empty() ? gr.str() + " is forbidden: " + detail
-                                 : gr.str() + " " + quote(name) + " is forbidden: " + detail;
+  std::string msg = gr.resource.empty() && gr.group.empty() ? "forbidden: " + detail
+                    : name.empty()                           ? gr.str() + " is forbidden: " + detail
+                                                             : gr.str() + " " + quote(name) + " is forbidden: " + detail;
   return {403, reason::forbidden, msg, {.name = name, .group = gr.group, .kind = gr.resource}};
 }
 
@@ -143,19 +155,38 @@ api_error api_error::unsupported_media_type(const std::string& message) {
 api_error api_error::not_acceptable(const std::string& message) { return {406, reason::not_acceptable, message}; }
 
 api_error api_error::timeout(const std::string& message, int retry_after_seconds) {
-  return {504, reason::timeout, message, {.retry_after_seconds = retry_after_seconds}};
+  return {504, reason::timeout, "Timeout: " + message, {.retry_after_seconds = retry_after_seconds}};
 }
 
-bool is_not_found(const api_error& e) { return e.reason() == reason::not_found; }
+namespace {
+// As apimachinery's IsXxx: the reason decides, and the HTTP code does when the reason
+// is not one apimachinery knows (a Status from an older or foreign server).
+bool known_reason(const std::string& r) {
+  static const char* const known[] = {
+      reason::unauthorized, reason::forbidden, reason::not_found, reason::already_exists,
+      reason::conflict, reason::gone, reason::invalid, reason::server_timeout, reason::timeout,
+      reason::too_many_requests, reason::bad_request, reason::method_not_allowed,
+      reason::not_acceptable, reason::request_entity_too_large, reason::unsupported_media_type,
+      reason::internal_error, reason::expired, reason::service_unavailable};
+  return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return r == k; });
+}
+bool reason_or_code(const api_error& e, const char* r, int code) {
+  return e.reason() == r || (!known_reason(e.reason()) && e.code() == code);
+}
+}  // namespace
+
+bool is_not_found(const api_error& e) { return reason_or_code(e, reason::not_found, 404); }
 bool is_already_exists(const api_error& e) { return e.reason() == reason::already_exists; }
-bool is_conflict(const api_error& e) { return e.reason() == reason::conflict; }
-bool is_invalid(const api_error& e) { return e.reason() == reason::invalid; }
-bool is_bad_request(const api_error& e) { return e.reason() == reason::bad_request; }
+bool is_conflict(const api_error& e) { return reason_or_code(e, reason::conflict, 409); }
+bool is_invalid(const api_error& e) { return reason_or_code(e, reason::invalid, 422); }
+bool is_bad_request(const api_error& e) { return reason_or_code(e, reason::bad_request, 400); }
 bool is_gone(const api_error& e) { return e.code() == 410; }
 bool is_resource_expired(const api_error& e) { return e.reason() == reason::expired; }
-bool is_forbidden(const api_error& e) { return e.reason() == reason::forbidden; }
-bool is_method_not_supported(const api_error& e) { return e.reason() == reason::method_not_allowed; }
-bool is_too_many_requests(const api_error& e) { return e.reason() == reason::too_many_requests; }
-bool is_internal_error(const api_error& e) { return e.reason() == reason::internal_error; }
+bool is_forbidden(const api_error& e) { return reason_or_code(e, reason::forbidden, 403); }
+bool is_method_not_supported(const api_error& e) { return reason_or_code(e, reason::method_not_allowed, 405); }
+bool is_too_many_requests(const api_error& e) {
+  return e.reason() == reason::too_many_requests || e.code() == 429;
+}
+bool is_internal_error(const api_error& e) { return reason_or_code(e, reason::internal_error, 500); }
 
 }  // namespace ktk::core

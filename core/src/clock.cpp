@@ -93,12 +93,14 @@ std::optional<clock::time_point> parse_rfc3339(std::string_view s) {
   using namespace std::chrono;
   int y, mo, d, h, mi, se;
   if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
+      !digits(s, 8, 2, d) || s[10] != 'T' || !digits(s, 11, 2, h) ||
       s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se)) {
     return std::nullopt;
   }
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  // As Go's time.Parse(time.RFC3339, ...), which metav1.Time uses: upper-case T and
+  // Z only, no leap second, offsets within ±23:59.
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 59) return std::nullopt;
   std::size_t pos = 19;
   nanoseconds frac{0};
   if (pos < s.size() && s[pos] == '.') {
@@ -114,11 +116,12 @@ std::optional<clock::time_point> parse_rfc3339(std::string_view s) {
     frac = nanoseconds{ns};
   }
   seconds offset{0};
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+  if (pos < s.size() && s[pos] == 'Z') {
     ++pos;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int oh, om;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om)) {
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
+        oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset = hours{oh} + minutes{om};

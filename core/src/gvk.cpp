@@ -15,10 +15,12 @@ gvk gvk::from_api_version(std::string_view api_version, std::string_view kind) {
   return {std::move(gv.group), std::move(gv.version), std::string(kind)};
 }
 
-std::string gvk::str() const { return api_version() + ", Kind=" + kind; }
+// apimachinery's GroupVersionKind.String(): always "group/version", so the core
+// group prints as "/v1, Kind=Pod".
+std::string gvk::str() const { return group + "/" + version + ", Kind=" + kind; }
 
 std::string gvr::group_resource() const { return group.empty() ? resource : resource + "." + group; }
 
-std::string gvr::str() const { return gv().str() + ", Resource=" + resource; }
+std::string gvr::str() const { return group + "/" + version + ", Resource=" + resource; }
 
 }  // namespace ktk::core

@@ -102,6 +102,14 @@ std::optional<std::int64_t> object::deletion_grace_period_seconds() const {
 }
 
 namespace {
+// The member `key` of m as a JSON value of type t; a malformed one (say labels
+// given as an array) is replaced rather than indexed, which would throw.
+json& member_of_type(json& m, const char* key, json::value_t t) {
+  json& v = m[key];
+  if (v.type() != t) v = json(t);
+  return v;
+}
+
 void set_or_erase(json& m, const char* key, std::string_view v) {
   if (v.empty()) {
     m.erase(key);
@@ -153,7 +161,7 @@ void object::set_labels(const std::map<std::string, std::string>& v) {
   }
 }
 void object::set_label(std::string_view key, std::string_view value) {
-  metadata()["labels"][std::string(key)] = std::string(value);
+  member_of_type(metadata(), "labels", json::value_t::object)[std::string(key)] = std::string(value);
 }
 void object::remove_label(std::string_view key) {
   json& m = metadata();
@@ -183,7 +191,7 @@ void object::set_annotations(const std::map<std::string, std::string>& v) {
   }
 }
 void object::set_annotation(std::string_view key, std::string_view value) {
-  metadata()["annotations"][std::string(key)] = std::string(value);
+  member_of_type(metadata(), "annotations", json::value_t::object)[std::string(key)] = std::string(value);
 }
 void object::remove_annotation(std::string_view key) {
   json& m = metadata();
@@ -218,7 +226,7 @@ void object::set_finalizers(const std::vector<std::string>& v) {
 }
 bool object::add_finalizer(std::string_view f) {
   if (has_finalizer(f)) return false;
-  metadata()["finalizers"].push_back(std::string(f));
+  member_of_type(metadata(), "finalizers", json::value_t::array).push_back(std::string(f));
   return true;
 }
 bool object::remove_finalizer(std::string_view f) {

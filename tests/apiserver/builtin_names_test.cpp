@@ -111,7 +111,7 @@ TEST(ObjectMeta, AnnotationsTotalSizeLimit) {
   EXPECT_TRUE(validate_object_meta_fields(ok).empty());
   auto big = with_meta({{"annotations", {{"a", std::string(262144, 'x')}}}});
   EXPECT_THAT(strs(validate_object_meta_fields(big)),
-              ElementsAre("metadata.annotations: Too long: must have at most 262144 bytes"));
+              ElementsAre("metadata.annotations: Too long: may not be more than 262144 bytes"));
 }
 
 TEST(ObjectMeta, FinalizerNamesAreQualifiedNames) {
