@@ -3,7 +3,8 @@
 //
 // Lock order: the shard map's lock, then a shard's lock; never the other way round.
 // A dropped shard is replaced in the map by a fresh one whose history starts at the
-// drop; watchers of the dropped one stay valid and receive nothing more.
+// drop; watchers of the dropped one read the events left in its ring, then get 410
+// Gone (reason Gone): the watch is over.
 #include <atomic>
 #include <map>
 #include <shared_mutex>
@@ -165,7 +166,7 @@ class memory_storage final : public interface {
   void drop_shard(std::string_view name) override {
     std::shared_ptr<shard> sh;
     detail::object_map objects;
-    std::deque<detail::ring_entry> ring;
+    std::shared_ptr<const detail::notify_list> notifiers;
     {
       std::unique_lock map_lk(map_mu_);
       auto it = shards_.find(name);
@@ -176,10 +177,13 @@ class memory_storage final : public interface {
       sh->dropped = true;
       floors_[std::string(name)] = counter_.load();
       objects.swap(sh->objects);
-      ring.swap(sh->ring);
       sh->ns_counts.clear();
+      notifiers = sh->notifiers;
+      // The ring stays: watchers read what is left of it, then learn the shard is gone.
     }
-    // `objects` and `ring` are freed here, outside every lock.
+    sh->cv.notify_all();
+    for (const auto& n : *notifiers) n->run();
+    // `objects` is freed here, outside every lock.
   }
 
  private:

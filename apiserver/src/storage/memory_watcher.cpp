@@ -13,7 +13,7 @@ memory_watcher::~memory_watcher() { set_notify(nullptr); }
 
 bool memory_watcher::ready_locked() const {
   if (failed_) return true;
-  if (sh_->dropped) return false;
+  if (sh_->dropped) return true;
   if (cursor_ < sh_->evicted) return true;
   return !sh_->ring.empty() && sh_->ring.back().ev->rev > cursor_;
 }
@@ -21,7 +21,6 @@ bool memory_watcher::ready_locked() const {
 core::result<std::vector<event_ptr>> memory_watcher::collect_locked(std::size_t max) {
   if (failed_) return *failed_;
   std::vector<event_ptr> out;
-  if (sh_->dropped) return out;
   if (cursor_ < sh_->evicted) {
     failed_ = watch_expired(cursor_, sh_->oldest_minus_one());
     return *failed_;
@@ -30,6 +29,10 @@ core::result<std::vector<event_ptr>> memory_watcher::collect_locked(std::size_t 
   for (; it != sh_->ring.end() && out.size() < max; ++it) {
     cursor_ = it->ev->rev;
     if (namespace_.empty() || it->key.namespace_ == namespace_) out.push_back(it->ev);
+  }
+  if (sh_->dropped && out.empty() && it == sh_->ring.end()) {
+    failed_ = core::api_error::gone("the watch was closed: its resource was removed");
+    return *failed_;
   }
   // Drained: the next write is news to this consumer. Armed under the lock so that a
   // write racing with this poll either is seen here or sees the flag.

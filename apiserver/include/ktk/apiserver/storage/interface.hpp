@@ -74,7 +74,8 @@ class watcher {
  public:
   virtual ~watcher() = default;
   // Events after the cursor, oldest first, at most max; empty when none yet. Returns
-  // 410 Expired when the cursor has fallen off the history (the watcher is then done).
+  // 410 Expired when the cursor has fallen off the history, and 410 Gone (reason Gone)
+  // once the shard was dropped and its last events were read; the watcher is then done.
   virtual core::result<std::vector<event_ptr>> poll(std::size_t max = 1024) = 0;
   // Blocks until events are available, the stop is requested (→ empty vector) or the
   // deadline passes (→ empty vector).
@@ -130,7 +131,8 @@ class interface {
   // the shard's history.
   virtual core::result<std::unique_ptr<watcher>> watch(std::string_view shard, const watch_options& opts) = 0;
 
-  // Drops a whole shard (objects and history); used when a CRD goes away.
+  // Drops a whole shard; used when a CRD goes away. Its watchers read the events
+  // they have not read yet, then get 410 Gone.
   virtual void drop_shard(std::string_view shard) = 0;
 };
 
