@@ -94,15 +94,16 @@ class fake_client::impl : public ktk::client::status_writer {
  public:
   impl(fake_client& owner, core::clock& clk) : owner_(owner), clock_(clk) {}
 
-  // The resource of a kind ("PodList" names "Pod"); an error a real client's REST
-  // mapper would give when the kind is not served.
+  // The resource of a kind ("PodList" names "Pod"). A kind that is not served is a
+  // client-side mapping failure (client-go's NoKindMatchError), reported as a 400 so
+  // that it is never mistaken for a NotFound of an object.
   result<gvr> resource_of(const gvk& k) const {
     const auto& m = owner_.reg_->mapper();
     if (auto info = m.by_kind(k)) return info->resource;
     if (k.kind.size() > 4 && k.kind.ends_with("List")) {
       if (auto info = m.by_kind({k.group, k.version, k.kind.substr(0, k.kind.size() - 4)})) return info->resource;
     }
-    return api_error(404, "", "no matches for kind " + core::quote(k.kind) + " in version " +
+    return api_error::bad_request("no matches for kind " + core::quote(k.kind) + " in version " +
                                   core::quote(k.api_version()));
   }
 

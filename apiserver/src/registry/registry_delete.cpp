@@ -43,21 +43,28 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
                               {core::field_error::not_supported("propagationPolicy", core::quote(pp),
                                                                 {"Foreground", "Background", "Orphan", "nil"})});
   }
+  if (is(h, "", "namespaces") && (key.name == "default" || key.name == "kube-system" || key.name == "kube-public")) {
+    // The NamespaceLifecycle admission plugin's immortal namespaces.
+    return api_error::forbidden(h.gr(), key.name, "this namespace may not be deleted");
+  }
   object_key k{h.namespaced() ? key.namespace_ : "", key.name};
   for (int attempt = 0; attempt < max_retries; ++attempt) {
     auto got = store->get(h.shard, k);
     if (!got) return rename_error(h, got.error(), key.name);
     const object_ptr& old = *got;
+    // rest.BeforeDelete's wording, which names the kind rather than the resource.
+    const core::group_resource by_kind{h.info->resource.group, h.info->kind};
     if (o.precondition_uid && *o.precondition_uid != old->uid()) {
-      return api_error::conflict(h.gr(), key.name,
-                                 "Precondition failed: UID in precondition: " + *o.precondition_uid +
-                                     ", UID in object meta: " + std::string(old->uid()));
+      return api_error::conflict(by_kind, key.name,
+                                 "the UID in the precondition (" + *o.precondition_uid +
+                                     ") does not match the UID in record (" + std::string(old->uid()) +
+                                     "). The object might have been deleted and then recreated");
     }
     if (o.precondition_resource_version && *o.precondition_resource_version != old->resource_version()) {
-      return api_error::conflict(h.gr(), key.name,
-                                 "Precondition failed: ResourceVersion in precondition: " +
-                                     *o.precondition_resource_version +
-                                     ", ResourceVersion in object meta: " + std::string(old->resource_version()));
+      return api_error::conflict(by_kind, key.name,
+                                 "the ResourceVersion in the precondition (" + *o.precondition_resource_version +
+                                     ") does not match the ResourceVersion in record (" +
+                                     std::string(old->resource_version()) + "). The object might have been modified");
     }
     auto expected = storage::parse_revision(old->resource_version()).value();
     const std::int64_t grace = grace_for(h, *old, o);

@@ -2,6 +2,7 @@
 // limit / continue pagination over a consistent snapshot.
 #include <nlohmann/json.hpp>
 
+#include "../storage/errors.hpp"
 #include "continue_token.hpp"
 #include "impl.hpp"
 #include "selection.hpp"
@@ -42,13 +43,27 @@ result<object_list> registry::list(const gvr& r, std::string_view ns, const list
   const auto& rv = opts.resource_version;
   const auto& match = opts.resource_version_match;
   storage::list_options lo{.namespace_ = h.namespaced() ? std::string(ns) : std::string(), .limit = opts.limit};
-  if (!match.empty() && match != "Exact" && match != "NotOlderThan") {
-    return api_error::bad_request("resourceVersionMatch: Unsupported value: " + core::quote(match) +
-                                  ": supported values: \"Exact\", \"NotOlderThan\"");
+  // kube-apiserver's ValidateListOptions.
+  core::field_errors errs;
+  if (!match.empty()) {
+    if (rv.empty()) {
+      errs.push_back(core::field_error::forbidden("resourceVersionMatch",
+                                                  "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+    }
+    if (!opts.continue_token.empty()) {
+      errs.push_back(core::field_error::forbidden("resourceVersionMatch",
+                                                  "resourceVersionMatch is forbidden when continue is provided"));
+    }
+    if (match == "Exact" && rv == "0") {
+      errs.push_back(core::field_error::forbidden("resourceVersionMatch",
+                                                  "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+    }
+    if (match != "Exact" && match != "NotOlderThan") {
+      errs.push_back(core::field_error::not_supported("resourceVersionMatch", core::quote(match),
+                                                      {"Exact", "NotOlderThan", ""}));
+    }
   }
-  if (!match.empty() && rv.empty()) {
-    return api_error::bad_request("resourceVersionMatch is forbidden unless resourceVersion is provided");
-  }
+  if (!errs.empty()) return api_error::invalid({"meta.k8s.io", "ListOptions"}, "", errs);
   if (!opts.continue_token.empty()) {
     if (!rv.empty() && rv != "0") {
       return api_error::bad_request("specifying resource version is not allowed when using continue");
@@ -60,15 +75,12 @@ result<object_list> registry::list(const gvr& r, std::string_view ns, const list
   } else if (match == "Exact") {
     auto at = storage::parse_revision(rv);
     if (!at) return at.error();
-    if (*at == 0) return api_error::bad_request("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
     lo.at = *at;
   } else if (!rv.empty() && rv != "0") {
     auto at = storage::parse_revision(rv);
     if (!at) return at.error();
     if (*at > impl_->store->current_revision()) {
-      return api_error::timeout("Too large resource version: " + rv + ", current: " +
-                                    std::to_string(impl_->store->current_revision()),
-                                1);
+      return storage::detail::too_large(*at, impl_->store->current_revision());
     }
   }
   if (!sel->everything()) {

@@ -130,12 +130,14 @@ result<object_ptr> registry::impl::bind(const object_key& pod, const object& bin
     if (!binding.resource_version().empty() && binding.resource_version() != cur.resource_version()) {
       return api_error::stale_resource_version(h.gr(), pod.name);
     }
+    // BindingREST names the subresource in its conflicts.
+    const core::group_resource binding_gr{"", "pods/binding"};
     if (!cur.deletion_timestamp().empty()) {
-      return api_error::conflict(h.gr(), pod.name, "pod " + pod.name + " is being deleted, cannot be assigned to a host");
+      return api_error::conflict(binding_gr, pod.name, "pod " + pod.name + " is being deleted, cannot be assigned to a host");
     }
     const json* bound = cur.at_path("spec.nodeName");
     if (bound && bound->is_string() && !bound->get_ref<const std::string&>().empty()) {
-      return api_error::conflict(h.gr(), pod.name,
+      return api_error::conflict(binding_gr, pod.name,
                                  "pod " + pod.name + " is already assigned to node " + core::quote(bound->get<std::string>()));
     }
     object next = cur;

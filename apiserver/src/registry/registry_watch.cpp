@@ -26,8 +26,12 @@ class registry_watch final : public watch_stream {
   void add_initial(object_ptr o) {
     if (sel_.matches(*o)) pending_.push_back({watch_event_type::added, reg_.present(*h_, std::move(o))});
   }
+  // Ends the stream. An ERROR event carries the Status, except when the resource
+  // itself went away (a CRD deleted): kube-apiserver just closes such watches.
   void fail(const api_error& e) {
-    pending_.push_back({watch_event_type::error, core::make_object_ptr(object(e.to_status()))});
+    if (e.reason() != core::reason::gone) {
+      pending_.push_back({watch_event_type::error, core::make_object_ptr(object(e.to_status()))});
+    }
     failed_ = true;
   }
 
@@ -148,27 +152,22 @@ result<std::unique_ptr<watch_stream>> registry::watch(const gvr& r, std::string_
 
   const auto& rv = opts.resource_version;
   const auto& match = opts.resource_version_match;
-  if (!match.empty() && match != "NotOlderThan") {
-    return api_error::bad_request("resourceVersionMatch: Unsupported value: " + core::quote(match) +
-                                  ": watch supports only \"NotOlderThan\"");
+  // kube-apiserver's validateWatchOptions.
+  core::field_errors errs;
+  if (opts.send_initial_events.has_value() && match != "NotOlderThan") {
+    errs.push_back(core::field_error::forbidden("resourceVersionMatch",
+                                                "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
   }
-  if (opts.send_initial_events.has_value()) {
-    core::field_errors errs;
-    if (match != "NotOlderThan") {
+  if (!match.empty()) {
+    if (!opts.send_initial_events.has_value()) {
       errs.push_back(core::field_error::forbidden(
-          "sendInitialEvents", "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan"));
+          "resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
     }
-    if (*opts.send_initial_events && !opts.allow_bookmarks) {
-      errs.push_back(core::field_error::forbidden("allowWatchBookmarks",
-                                                  "allowWatchBookmarks must be set to true when sendInitialEvents is true"));
+    if (match != "NotOlderThan") {
+      errs.push_back(core::field_error::not_supported("resourceVersionMatch", core::quote(match), {"NotOlderThan"}));
     }
-    if (!errs.empty()) return api_error::invalid({"meta.k8s.io", "ListOptions"}, "", errs);
-  } else if (!match.empty()) {
-    return api_error::invalid({"meta.k8s.io", "ListOptions"}, "",
-                              {core::field_error::forbidden(
-                                  "resourceVersionMatch",
-                                  "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")});
   }
+  if (!errs.empty()) return api_error::invalid({"meta.k8s.io", "ListOptions"}, "", errs);
   storage::revision from = 0;
   if (!rv.empty() && rv != "0") {
     auto parsed = storage::parse_revision(rv);

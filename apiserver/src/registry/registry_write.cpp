@@ -44,7 +44,8 @@ bool spec_changed(const resource_handler& h, const object& old, const object& ne
     for (const auto* o : {&old, &next}) {
       for (auto it = o->data().begin(); it != o->data().end(); ++it) {
         const auto& k = it.key();
-        if (k == "apiVersion" || k == "kind" || k == "metadata" || k == "status") continue;
+        if (k == "apiVersion" || k == "kind" || k == "metadata") continue;
+        if (k == "status" && h.has_status()) continue;
         if (differs(k)) return true;
       }
     }
@@ -271,6 +272,12 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
     if (!body_rv.empty() && body_rv != (*old)->resource_version()) {
       if (!storage::parse_revision(body_rv)) return storage::parse_revision(body_rv).error();
       return api_error::stale_resource_version(h.gr(), key.name);
+    }
+    // A uid in the body is a precondition, as kube-apiserver's update makes it.
+    if (!obj.uid().empty() && obj.uid() != (*old)->uid()) {
+      return api_error::conflict(h.gr(), key.name,
+                                 "Precondition failed: UID in precondition: " + std::string(obj.uid()) +
+                                     ", UID in object meta: " + std::string((*old)->uid()));
     }
     auto next = prepare_update(h, **old, object(obj), o);
     if (!next) return next.error();
