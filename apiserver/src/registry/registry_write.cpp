@@ -87,6 +87,28 @@ bool same_but_managed_fields(const object& a, const object& b) {
   return true;
 }
 
+// Request bodies nest at most this deep: far beyond any real object, and shallow
+// enough that every recursive walk (defaulting, schemas, managedFields) is safe.
+constexpr std::size_t max_depth = 1000;
+
+// 400 BadRequest for a document nested deeper than max_depth; iterative, so the
+// check itself cannot overflow the stack.
+result<void> check_depth(const json& doc) {
+  std::vector<std::pair<const json*, std::size_t>> todo{{&doc, 1}};
+  while (!todo.empty()) {
+    auto [j, depth] = todo.back();
+    todo.pop_back();
+    if (!j->is_structured()) continue;
+    if (depth > max_depth) {
+      return api_error::bad_request("the request body nests deeper than " + std::to_string(max_depth) + " levels");
+    }
+    for (const auto& child : *j) {
+      if (child.is_structured()) todo.emplace_back(&child, depth + 1);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 core::apply_options registry::impl::managed_options(const resource_handler& h, const write_options& o,
@@ -364,6 +386,7 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
 result<object_ptr> registry::create(const gvr& r, std::string_view ns, object&& obj, const write_options& opts) {
   auto h = impl_->handler(r);
   if (!h) return h.error();
+  if (auto d = check_depth(obj.data()); !d) return d.error();
   auto n = impl_->request_namespace(**h, ns, obj);
   if (!n) return n.error();
   return impl_->create(**h, std::move(*n), std::move(obj), opts);
@@ -372,6 +395,7 @@ result<object_ptr> registry::create(const gvr& r, std::string_view ns, object&& 
 result<object_ptr> registry::update(const gvr& r, const object_key& key, object&& obj, const write_options& opts) {
   auto h = impl_->handler(r);
   if (!h) return h.error();
+  if (auto d = check_depth(obj.data()); !d) return d.error();
   return impl_->update(**h, key, std::move(obj), opts);
 }
 
@@ -379,6 +403,7 @@ result<object_ptr> registry::patch(const gvr& r, const object_key& key, core::pa
                                    const write_options& opts) {
   auto h = impl_->handler(r);
   if (!h) return h.error();
+  if (auto d = check_depth(p); !d) return d.error();
   return impl_->patch(**h, key, type, p, opts);
 }
 
