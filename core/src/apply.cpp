@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "detail/field_set.hpp"
+#include "detail/managed_fields.hpp"
 #include "ktk/core/clock.hpp"
 
 namespace ktk::core {
@@ -20,28 +21,8 @@ namespace {
 using detail::field_path;
 using detail::field_set;
 
-struct entry {
-  std::string manager, operation, api_version, subresource, time;
-  field_set fields;
-
-  // BuildManagerIdentifier: the JSON of the entry without time and fields; appliers
-  // are one manager whatever apiVersion they use.
-  std::string id() const {
-    std::string out = "{\"manager\":" + json(manager).dump() + ",\"operation\":" + json(operation).dump();
-    if (operation != "Apply" && !api_version.empty()) out += ",\"apiVersion\":" + json(api_version).dump();
-    if (!subresource.empty()) out += ",\"subresource\":" + json(subresource).dump();
-    return out + "}";
-  }
-  // printManager, for conflict messages.
-  std::string printed() const {
-    std::string s = json(manager).dump();
-    if (!subresource.empty()) s += " with subresource " + json(subresource).dump();
-    if (operation == "Update") s += " using " + api_version;
-    return s;
-  }
-};
-
-using entries = std::vector<entry>;
+using entry = detail::managed_entry;
+using entries = detail::managed_entries;
 
 std::string string_at(const json& obj, const char* key) {
   if (!obj.is_object()) return {};
@@ -49,49 +30,8 @@ std::string string_at(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::optional<entries> decode(const json* mf) {
-  entries out;
-  if (mf == nullptr || mf->is_null()) return out;
-  if (!mf->is_array()) return std::nullopt;
-  for (const auto& e : *mf) {
-    if (!e.is_object()) return std::nullopt;
-    entry x{string_at(e, "manager"), string_at(e, "operation"), string_at(e, "apiVersion"),
-            string_at(e, "subresource"), string_at(e, "time"), {}};
-    if (auto f = e.find("fieldsV1"); f != e.end()) {
-      auto set = field_set::from_fields_v1(*f);
-      if (!set) return std::nullopt;
-      x.fields = std::move(*set);
-    }
-    auto same = std::find_if(out.begin(), out.end(), [&](const entry& o) { return o.id() == x.id(); });
-    if (same != out.end()) {
-      same->fields.insert_all(x.fields);
-    } else {
-      out.push_back(std::move(x));
-    }
-  }
-  return out;
-}
-
-// Sorted as kube-apiserver sorts them: operation, time, manager, apiVersion, subresource.
-json encode(entries es) {
-  es.erase(std::remove_if(es.begin(), es.end(), [](const entry& e) { return e.fields.empty(); }), es.end());
-  std::sort(es.begin(), es.end(), [](const entry& a, const entry& b) {
-    return std::tie(a.operation, a.time, a.manager, a.api_version, a.subresource) <
-           std::tie(b.operation, b.time, b.manager, b.api_version, b.subresource);
-  });
-  json out = json::array();
-  for (const auto& e : es) {
-    json j = {{"manager", e.manager}, {"operation", e.operation}, {"apiVersion", e.api_version},
-              {"fieldsType", "FieldsV1"}, {"fieldsV1", e.fields.to_fields_v1()}};
-    if (!e.time.empty()) j["time"] = e.time;
-    if (!e.subresource.empty()) j["subresource"] = e.subresource;
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
 void set_managed_fields(json& obj, entries es) {
-  json mf = encode(std::move(es));
+  json mf = detail::encode_managed_fields(std::move(es));
   if (!obj.is_object()) return;
   if (mf.empty()) {
     if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) m->erase("managedFields");
@@ -114,14 +54,39 @@ json without_managed_fields(json obj) {
   return obj;
 }
 
+// Whether `live` without metadata.managedFields equals `other` (which has none).
+bool equal_without_managed_fields(const json& live, const json& other) {
+  const json* mf = managed_fields_of(live);
+  if (mf == nullptr) return live == other;
+  if (!other.is_object() || live.size() != other.size()) return false;
+  for (auto it = live.begin(); it != live.end(); ++it) {
+    auto o = other.find(it.key());
+    if (o == other.end()) return false;
+    if (it.key() != "metadata") {
+      if (*it != *o) return false;
+      continue;
+    }
+    if (!o->is_object() || it->size() != o->size() + 1) return false;
+    for (auto f = it->begin(); f != it->end(); ++f) {
+      if (f.key() == "managedFields") continue;
+      auto of = o->find(f.key());
+      if (of == o->end() || *f != *of) return false;
+    }
+  }
+  return true;
+}
+
 // stripMetaManager: paths never recorded for any manager.
 void strip_meta(field_set& s) {
-  field_set strip;
-  for (const char* f : {"apiVersion", "kind", "metadata"}) strip.insert({std::string("f:") + f});
-  for (const char* f : {"name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation",
-                        "managedFields", "resourceVersion"}) {
-    strip.insert({"f:metadata", std::string("f:") + f});
-  }
+  static const field_set strip = [] {
+    field_set out;
+    for (const char* f : {"apiVersion", "kind", "metadata"}) out.insert({std::string("f:") + f});
+    for (const char* f : {"name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation",
+                          "managedFields", "resourceVersion"}) {
+      out.insert({"f:metadata", std::string("f:") + f});
+    }
+    return out;
+  }();
   s.remove_members(strip);
 }
 
@@ -144,7 +109,7 @@ std::string now_or(const std::string& ts) {
 }
 
 entry* find_entry(entries& es, const entry& like) {
-  auto it = std::find_if(es.begin(), es.end(), [&](const entry& e) { return e.id() == like.id(); });
+  auto it = std::find_if(es.begin(), es.end(), [&](const entry& e) { return e.same_id(like); });
   return it == es.end() ? nullptr : &*it;
 }
 
@@ -220,12 +185,16 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
   }
   const auto root = detail::shape::root(opts.gk, opts.schema);
   const std::string now = now_or(opts.timestamp);
-  auto decoded = decode(managed_fields_of(live));
+  auto decoded = detail::decode_managed_fields(managed_fields_of(live));
   if (!decoded) return api_error(500, reason::unknown, "failed to decode managed fields: invalid managedFields");
   entries es = std::move(*decoded);
-  const json live_clean = without_managed_fields(live);
+  // The live object without its managedFields, without copying it: merges and
+  // comparisons skip metadata.managedFields of `live_ref`.
+  static const json no_object(json::value_t::object);
+  const json& live_ref = live.is_object() ? live : no_object;
   if (es.empty() && !live.is_null()) {
     // skipNonAppliedManager: fields set before the first apply belong to "before-first-apply".
+    const json live_clean = without_managed_fields(live);
     json empty = {{"apiVersion", live_clean.value("apiVersion", json())}, {"kind", live_clean.value("kind", json())}};
     track_update(es, empty, live_clean, {"before-first-apply", "Update", opts.api_version, opts.subresource, now, {}},
                  root, opts);
@@ -245,10 +214,12 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
   }
   exclude_reset(applied_set, opts);
 
-  json merged = detail::merge_values(live_clean, applied, root);
+  json merged = detail::merge_values(live_ref, applied, root);
+  if (auto m = merged.find("metadata"); m != merged.end() && m->is_object()) m->erase("managedFields");
   entry who{opts.manager, "Apply", opts.api_version, opts.subresource, now, {}};
   entry* mine = find_entry(es, who);
   field_set last = mine != nullptr ? mine->fields : field_set{};
+  const std::string last_time = mine != nullptr ? mine->time : std::string();
   if (mine == nullptr) {
     es.push_back(who);
     mine = &es.back();
@@ -266,7 +237,7 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
   }
 
   // update: other managers lose removed fields; owning a changed field is a conflict.
-  auto cmp = detail::compare_values(live_clean, merged, root);
+  auto cmp = detail::compare_values(live_ref, merged, root, true);
   for (auto* s : {&cmp.added, &cmp.modified, &cmp.removed}) exclude_reset(*s, opts);
   field_set changed = cmp.added;
   changed.insert_all(cmp.modified);
@@ -286,11 +257,9 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
     e.fields.remove_members(cmp.removed);
   }
   strip_meta(mine->fields);
-  if (merged == live_clean && !last.empty()) {
+  if (!last.empty() && equal_without_managed_fields(live_ref, merged)) {
     // A no-op apply keeps the entry's previous time, as kube-apiserver does.
-    if (auto prev = decode(managed_fields_of(live)); prev) {
-      if (const entry* p = find_entry(*prev, who)) mine->time = p->time;
-    }
+    mine->time = last_time;
   } else {
     mine->time = now;
   }
@@ -298,31 +267,124 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
   return merged;
 }
 
+namespace {
+
+// managedFields to start from as a canonical list; nullopt when they do not decode.
+// `tracked`: there were entries at all. A `movable` list is taken rather than copied.
+std::optional<json> canonical_entries(const json* mf, json* movable, bool& tracked) {
+  tracked = false;
+  if (mf == nullptr || mf->is_null()) return json::array();
+  if (detail::is_canonical_managed_fields(*mf)) {
+    tracked = !mf->empty();
+    return movable != nullptr ? std::move(*movable) : *mf;
+  }
+  auto es = detail::decode_managed_fields(mf);
+  if (!es) return std::nullopt;
+  tracked = !es->empty();
+  return detail::encode_managed_fields(std::move(*es));
+}
+
+json update_entry(const std::string& manager, const std::string& time, const apply_options& opts, json fields) {
+  json j(json::value_t::object);
+  auto& o = j.get_ref<json::object_t&>();
+  o.emplace("apiVersion", opts.api_version);
+  o.emplace("fieldsType", "FieldsV1");
+  o.emplace("fieldsV1", std::move(fields));
+  o.emplace("manager", manager);
+  o.emplace("operation", "Update");
+  if (!opts.subresource.empty()) o.emplace("subresource", opts.subresource);
+  o.emplace("time", time);
+  return j;
+}
+
+}  // namespace
+
+// Works on managedFields as JSON: a create builds its one entry in a single walk of the
+// object; an update compares old and new (skipping equal subtrees) and edits only the
+// entries whose fields the write touched. Equivalent to decoding every entry, running
+// track_update and encoding them again.
 json record_update(const json& old_obj, json new_obj, const apply_options& opts) {
-  const auto root = detail::shape::root(opts.gk, opts.schema);
-  const json* sent = managed_fields_of(new_obj);
+  json* sent = nullptr;
+  if (new_obj.is_object()) {
+    if (auto m = new_obj.find("metadata"); m != new_obj.end() && m->is_object()) {
+      if (auto f = m->find("managedFields"); f != m->end()) sent = &*f;
+    }
+  }
   bool reset = sent != nullptr && sent->is_array() &&
                (sent->empty() || (sent->size() == 1 && (*sent)[0].is_object() && (*sent)[0].empty()));
-  entries es;
+  json mf = json::array();
+  bool tracked = false;
   if (!reset) {
-    auto from_request = decode(sent);
-    if (from_request && !from_request->empty()) {
-      es = std::move(*from_request);
-    } else if (auto from_live = decode(managed_fields_of(old_obj))) {
-      es = std::move(*from_live);
+    auto from_request = canonical_entries(sent, sent, tracked);
+    if (from_request && tracked) {
+      mf = std::move(*from_request);
+    } else if (auto from_live = canonical_entries(managed_fields_of(old_obj), nullptr, tracked)) {
+      mf = std::move(*from_live);
+    } else {
+      tracked = false;
     }
   }
   json new_clean = without_managed_fields(std::move(new_obj));
-  bool existing = old_obj.is_object() && !string_at(old_obj.value("metadata", json::object()), "uid").empty();
-  if (es.empty() && existing) {
-    set_managed_fields(new_clean, {});  // an existing untracked object stays untracked
+  bool existing = false;
+  if (old_obj.is_object()) {
+    if (auto m = old_obj.find("metadata"); m != old_obj.end()) existing = !string_at(*m, "uid").empty();
+  }
+  if (!tracked && existing) return new_clean;  // an existing untracked object stays untracked
+
+  const auto root = detail::shape::root(opts.gk, opts.schema);
+  const std::string manager = opts.manager.empty() ? "unknown" : opts.manager;
+  const std::string now = now_or(opts.timestamp);
+  if (mf.empty() && (!old_obj.is_object() || old_obj.empty())) {
+    // A create: the manager owns everything; nobody else owns anything.
+    json fields = detail::created_fields_v1(new_clean, root, detail::tracking_mask(opts.reset_fields));
+    if (!fields.is_null()) new_clean["metadata"]["managedFields"] = json::array({update_entry(manager, now, opts, std::move(fields))});
     return new_clean;
   }
-  entry who{opts.manager.empty() ? "unknown" : opts.manager, "Update", opts.api_version, opts.subresource,
-            now_or(opts.timestamp), {}};
-  json old_clean = old_obj.is_null() ? json::object() : without_managed_fields(old_obj);
-  track_update(es, old_clean, new_clean, who, root, opts);
-  set_managed_fields(new_clean, std::move(es));
+
+  static const json no_object(json::value_t::object);
+  auto cmp = detail::compare_values(old_obj.is_object() ? old_obj : no_object, new_clean, root, true);
+  for (auto* s : {&cmp.added, &cmp.modified, &cmp.removed}) exclude_reset(*s, opts);
+  field_set changed = std::move(cmp.added);
+  changed.insert_all(cmp.modified);
+  field_set touched = changed;
+  touched.insert_all(cmp.removed);
+  std::vector<bool> drop(mf.size(), false);
+  if (!touched.empty()) {
+    for (std::size_t i = 0; i < mf.size(); ++i) drop[i] = detail::remove_members_v1(*mf[i].find("fieldsV1"), touched);
+  }
+  strip_meta(changed);
+  if (!changed.empty()) {
+    std::size_t i = 0;
+    for (; i < mf.size(); ++i) {
+      const json& e = mf[i];
+      if (detail::entry_string(e, "manager") == manager && detail::entry_string(e, "operation") == "Update" &&
+          detail::entry_string(e, "apiVersion") == opts.api_version &&
+          detail::entry_string(e, "subresource") == opts.subresource) {
+        break;
+      }
+    }
+    if (i < mf.size()) {
+      json& fields = *mf[i].find("fieldsV1");
+      if (drop[i]) fields = json();
+      drop[i] = false;
+      detail::insert_v1(fields, changed);
+      mf[i]["time"] = now;
+    } else {
+      mf.push_back(update_entry(manager, now, opts, changed.to_fields_v1()));
+      drop.push_back(false);
+    }
+  }
+  json kept = json::array();
+  for (std::size_t i = 0; i < mf.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(mf[i]));
+  }
+  detail::sort_managed_fields(kept);
+  if (!new_clean.is_object()) return new_clean;
+  if (kept.empty()) {
+    if (auto m = new_clean.find("metadata"); m != new_clean.end() && m->is_object()) m->erase("managedFields");
+    return new_clean;
+  }
+  new_clean["metadata"]["managedFields"] = std::move(kept);
   return new_clean;
 }
 

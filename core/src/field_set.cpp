@@ -3,6 +3,8 @@
 // Merge / RemoveItems) on JSON values described by a detail::shape.
 #include "detail/field_set.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "ktk/core/api_error.hpp"
@@ -143,18 +145,52 @@ std::string path_string(const field_path& p) {
 
 namespace {
 
+// Appends the JSON text of a string / of v, as json::dump() writes it; plain ASCII
+// strings and integers without building a temporary document.
+void append_json(std::string& out, const std::string& str) {
+  for (char c : str) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+      out += json(str).dump();
+      return;
+    }
+  }
+  out += '"';
+  out += str;
+  out += '"';
+}
+
+void append_json(std::string& out, const json& v) {
+  if (v.is_string()) {
+    append_json(out, v.get_ref<const std::string&>());
+  } else if (v.is_number_unsigned()) {
+    out += std::to_string(v.get<std::uint64_t>());
+  } else if (v.is_number_integer()) {
+    out += std::to_string(v.get<std::int64_t>());
+  } else {
+    out += v.dump();
+  }
+}
+
 // The path element of a list item; "i:<index>" when the item has no usable key and
-// `strict` is off.
+// `strict` is off. Key objects are written with their keys sorted, as json::dump()
+// writes an object.
 std::string item_element(const json& item, const shape& list, std::size_t index, bool strict,
                          const field_path& path) {
-  if (list.ssa_list() == list_type::set) return "v:" + item.dump();
+  if (list.ssa_list() == list_type::set) {
+    std::string out = "v:";
+    append_json(out, item);
+    return out;
+  }
   if (list.ssa_list() == list_type::map && item.is_object()) {
-    json key = json::object();
-    for (const auto& [k, def] : list.ssa_keys()) {
+    const auto& keys = list.ssa_keys();
+    std::vector<std::pair<const std::string*, const json*>> parts;
+    parts.reserve(keys.size());
+    for (const auto& [k, def] : keys) {
+      if (std::any_of(parts.begin(), parts.end(), [&](const auto& p) { return *p.first == k; })) continue;
       if (auto it = item.find(k); it != item.end()) {
-        key[k] = *it;
+        parts.emplace_back(&k, &*it);
       } else if (!def.is_null()) {
-        key[k] = def;
+        parts.emplace_back(&k, &def);
       } else if (strict) {
         throw api_error(500, reason::unknown,
                         path_string(path) + ": element " + std::to_string(index) +
@@ -164,7 +200,16 @@ std::string item_element(const json& item, const shape& list, std::size_t index,
         return "i:" + std::to_string(index);
       }
     }
-    return "k:" + key.dump();
+    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    std::string out = "k:{";
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json(out, *parts[i].first);
+      out += ':';
+      append_json(out, *parts[i].second);
+    }
+    out += '}';
+    return out;
   }
   if (strict && list.ssa_list() == list_type::map) {
     throw api_error(500, reason::unknown,
@@ -173,9 +218,6 @@ std::string item_element(const json& item, const shape& list, std::size_t index,
   return "i:" + std::to_string(index);
 }
 
-bool granular_list(const json* v, const shape& s) {
-  return (v == nullptr || v->is_array()) && s.ssa_list() != list_type::atomic;
-}
 
 void collect(const json& v, const shape& s, field_path& path, field_set& out) {
   if (v.is_object() && !s.atomic() && !v.empty()) {
@@ -199,88 +241,6 @@ void collect(const json& v, const shape& s, field_path& path, field_set& out) {
   if (!path.empty()) out.insert(path);
 }
 
-// Items of a granular list indexed by path element, in first-seen order.
-struct indexed_items {
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const json*>> items;
-};
-
-indexed_items index_items(const json* list, const shape& s) {
-  indexed_items out;
-  if (list == nullptr) return out;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    auto pe = item_element((*list)[i], s, i, false, {});
-    auto& slot = out.items[pe];
-    if (slot.empty()) out.order.push_back(pe);
-    slot.push_back(&(*list)[i]);
-  }
-  return out;
-}
-
-void compare_at(const json* l, const json* r, const shape& s, field_path& path, comparison& out) {
-  auto leaf = [&] {
-    if (path.empty()) return;
-    if (l == nullptr) {
-      out.added.insert(path);
-    } else if (r == nullptr) {
-      out.removed.insert(path);
-    } else if (*l != *r) {
-      out.modified.insert(path);
-    }
-  };
-  auto empty_or_absent = [](const json* v) { return v == nullptr || v->empty(); };
-  bool maps = (l == nullptr || l->is_object()) && (r == nullptr || r->is_object());
-  bool lists = (l == nullptr || l->is_array()) && (r == nullptr || r->is_array());
-  if (maps && !s.atomic() && !(empty_or_absent(l) && empty_or_absent(r))) {
-    std::set<std::string> keys;
-    for (const json* v : {l, r}) {
-      if (v == nullptr) continue;
-      for (const auto& [k, c] : v->items()) keys.insert(k);
-    }
-    for (const auto& k : keys) {
-      auto find = [&](const json* v) -> const json* {
-        if (v == nullptr) return nullptr;
-        auto it = v->find(k);
-        return it == v->end() ? nullptr : &*it;
-      };
-      path.push_back("f:" + k);
-      compare_at(find(l), find(r), s.field(k), path, out);
-      path.pop_back();
-    }
-  } else if (lists && granular_list(l, s) && !(empty_or_absent(l) && empty_or_absent(r))) {
-    auto li = index_items(l, s);
-    auto ri = index_items(r, s);
-    std::vector<std::string> all = li.order;
-    for (const auto& pe : ri.order) {
-      if (!li.items.count(pe)) all.push_back(pe);
-    }
-    for (const auto& pe : all) {
-      const auto& lv = li.items[pe];
-      const auto& rv = ri.items[pe];
-      path.push_back(pe);
-      if (lv.size() <= 1 && rv.size() <= 1) {
-        compare_at(lv.empty() ? nullptr : lv[0], rv.empty() ? nullptr : rv[0], s.elem(), path, out);
-      } else if (lv.size() >= 2 && rv.size() >= 2) {
-        bool same = lv.size() == rv.size();
-        for (std::size_t i = 0; same && i < lv.size(); ++i) same = *lv[i] == *rv[i];
-        if (!same) out.modified.insert(path);
-      } else if (lv.size() >= 2) {
-        if (!rv.empty()) compare_at(nullptr, rv[0], s.elem(), path, out);
-        out.removed.insert(path);
-      } else {
-        if (!lv.empty()) compare_at(lv[0], nullptr, s.elem(), path, out);
-        out.added.insert(path);
-      }
-      path.pop_back();
-    }
-  } else {
-    leaf();
-    return;
-  }
-  if (path.empty()) return;
-  if (l == nullptr) out.added.insert(path);
-  if (r == nullptr) out.removed.insert(path);
-}
 
 json merge_lists(const json& live, const json& config, const shape& s) {
   auto li = index_items(&live, s);
@@ -337,17 +297,26 @@ json merge_lists(const json& live, const json& config, const shape& s) {
 
 }  // namespace
 
+indexed_items index_items(const json* list, const shape& s) {
+  indexed_items out;
+  if (list == nullptr) return out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto pe = item_element((*list)[i], s, i, false, {});
+    auto& slot = out.items[pe];
+    if (slot.empty()) out.order.push_back(pe);
+    slot.push_back(&(*list)[i]);
+  }
+  return out;
+}
+
+std::string item_path_element(const json& item, const shape& list, std::size_t index) {
+  return item_element(item, list, index, false, {});
+}
+
 field_set fields_of_value(const json& v, const shape& s) {
   field_set out;
   field_path path;
   collect(v, s, path, out);
-  return out;
-}
-
-comparison compare_values(const json& lhs, const json& rhs, const shape& s) {
-  comparison out;
-  field_path path;
-  compare_at(lhs.is_null() ? nullptr : &lhs, rhs.is_null() ? nullptr : &rhs, s, path, out);
   return out;
 }
 

@@ -119,6 +119,9 @@ struct table {
     kinds[{"batch", "Job"}] = "Job";
     kinds[{"batch", "CronJob"}] = "CronJob";
     kinds[{"policy", "PodDisruptionBudget"}] = "PodDisruptionBudget";
+    for (auto& [name, fields] : types) {
+      for (auto& [field, spec] : fields) spec.resolved = type(spec.type);
+    }
   }
 
   const type_spec* type(std::string_view name) const {
@@ -164,7 +167,7 @@ shape shape::from_openapi(const json* s) {
           if (item_props != nullptr && item_props->contains(k.get<std::string>())) {
             def = (*item_props)[k.get<std::string>()].value("default", json());
           }
-          out.ssa_keys_.emplace_back(k.get<std::string>(), def);
+          out.oa_keys_.emplace_back(k.get<std::string>(), def);
         }
       }
     }
@@ -178,12 +181,9 @@ shape shape::field(std::string_view name) const {
     if (auto it = type_->find(name); it != type_->end()) {
       const field_spec& f = it->second;
       shape s;
-      s.type_ = the_table().type(f.type);
-      s.smp_merge_ = f.smp_merge;
-      s.smp_replace_ = f.smp_replace;
-      s.smp_key_ = f.smp_key;
+      s.type_ = f.resolved;
+      s.spec_ = &f;
       s.ssa_ = f.ssa;
-      s.ssa_keys_ = f.ssa_keys;
       s.atomic_ = f.atomic;
       s.elem_atomic_ = f.elem_atomic;
       return s;
@@ -209,6 +209,11 @@ shape shape::elem() const {
   s.type_ = type_;
   s.atomic_ = elem_atomic_;
   return s;
+}
+
+const std::string& shape::smp_key() const {
+  static const std::string none;
+  return spec_ != nullptr ? spec_->smp_key : none;
 }
 
 bool is_builtin_group(std::string_view group) {

@@ -45,6 +45,17 @@ struct field_set {
 // ".spec.template.spec.containers[name=\"c\"].image", as fieldpath.Path.String().
 std::string path_string(const field_path& p);
 
+// The path element of item `index` of a granular list: "k:{...}" by its map keys,
+// "v:<json>" for a set, "i:<index>" when the item has no usable key.
+std::string item_path_element(const json& item, const shape& list, std::size_t index);
+
+// Items of a granular list indexed by path element, in first-seen order.
+struct indexed_items {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const json*>> items;
+};
+indexed_items index_items(const json* list, const shape& s);  // null: no items
+
 // The fields a value names (typed.ToFieldSet); throws api_error (500, as the
 // apiserver's "failed to create typed patch object") for a list-map item without a key.
 field_set fields_of_value(const json& v, const shape& s);
@@ -52,8 +63,9 @@ field_set fields_of_value(const json& v, const shape& s);
 struct comparison {
   field_set added, modified, removed;
 };
-// typed.Compare of two whole objects.
-comparison compare_values(const json& lhs, const json& rhs, const shape& s);
+// typed.Compare of two whole objects. With `ignore_live_managed_fields`, lhs's
+// metadata.managedFields is treated as absent (rhs must not have any).
+comparison compare_values(const json& lhs, const json& rhs, const shape& s, bool ignore_live_managed_fields = false);
 
 // typed.Merge: `config` merged into `live` (maps and keyed lists merge; atomic values
 // and scalars are replaced; null removes).

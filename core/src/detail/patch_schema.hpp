@@ -35,9 +35,11 @@ struct field_spec {
   std::vector<std::pair<std::string, json>> ssa_keys;  // listMapKeys, with their defaults (null: none)
   bool atomic = false;              // +structType=atomic / +mapType=atomic
   bool elem_atomic = false;         // list elements are atomic structs
+  const type_spec* resolved = nullptr;  // `type` looked up once the table is built
 };
 
-// How one value is merged and tracked.
+// How one value is merged and tracked. Cheap to copy: built-in shapes point into a
+// static table; only a custom resource's list-map keys are held by value.
 class shape {
  public:
   shape() = default;
@@ -49,23 +51,23 @@ class shape {
   shape field(std::string_view name) const;  // the value of a map field
   shape elem() const;                        // an element of this list
 
-  bool smp_merge_list() const { return smp_merge_; }
-  bool smp_replace() const { return smp_replace_; }
-  const std::string& smp_key() const { return smp_key_; }
+  bool smp_merge_list() const { return spec_ != nullptr && spec_->smp_merge; }
+  bool smp_replace() const { return spec_ != nullptr && spec_->smp_replace; }
+  const std::string& smp_key() const;
   list_type ssa_list() const { return ssa_; }
-  const std::vector<std::pair<std::string, json>>& ssa_keys() const { return ssa_keys_; }
+  const std::vector<std::pair<std::string, json>>& ssa_keys() const {
+    return spec_ != nullptr ? spec_->ssa_keys : oa_keys_;
+  }
   bool atomic() const { return atomic_; }
 
  private:
   static shape from_openapi(const json* s);
 
-  const type_spec* type_ = nullptr;  // fields of this map (of the elements, for a list)
-  const json* oa_ = nullptr;         // OpenAPI schema of this value
-  bool smp_merge_ = false;
-  bool smp_replace_ = false;
-  std::string smp_key_;
+  const type_spec* type_ = nullptr;   // fields of this map (of the elements, for a list)
+  const json* oa_ = nullptr;          // OpenAPI schema of this value
+  const field_spec* spec_ = nullptr;  // the built-in field this value is, if any
   list_type ssa_ = list_type::atomic;
-  std::vector<std::pair<std::string, json>> ssa_keys_;
+  std::vector<std::pair<std::string, json>> oa_keys_;  // x-kubernetes-list-map-keys
   bool atomic_ = false;
   bool elem_atomic_ = false;
 };
