@@ -78,6 +78,9 @@ class registry::impl {
 
   // --- delete (registry_delete.cpp) ---
   result<delete_result> remove(const detail::resource_handler& h, const object_key& key, const delete_options& o);
+  // A namespace or CRD just marked for deletion: does its controller's part (deletes
+  // what it holds), then lets it go if nothing is left.
+  result<delete_result> cascade(const detail::resource_handler& h, const object_key& key, const object_ptr& marked);
   // After an object is removed: lets a terminating namespace or CRD finish.
   void after_removed(const detail::resource_handler& h, const object& last);
   void try_finalize_namespace(const std::string& ns);

@@ -80,7 +80,9 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
                                       !next.at_path("spec.finalizers")->empty();
     const bool keep = !next.finalizers().empty() || grace > 0 || namespace_finalizers;
 
-    if (keep) {
+    // A pending graceful deletion cut to zero (and nothing else holding the object) ends now.
+    const bool cut_to_zero = terminating && grace == 0 && next.finalizers().empty() && !namespace_finalizers;
+    if (keep && !cut_to_zero) {
       auto now_tp = opts.clock->now();
       if (!terminating) {
         next.set_deletion_timestamp(core::format_rfc3339(now_tp + std::chrono::seconds(grace)));
@@ -94,49 +96,18 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
         next.set_deletion_grace_period_seconds(grace);
         changed = true;
       }
-      if (terminating && grace == 0 && next.finalizers().empty() && !namespace_finalizers) {
-        // Fall through to removal: the pod's grace period was cut to zero.
-      } else {
-        if (!changed || o.dry_run) return delete_result{present(h, changed ? core::make_object_ptr(std::move(next)) : old), false};
-        next.set_resource_version("");
-        auto updated = store->update(h.shard, k, std::move(next), expected);
-        if (!updated) {
-          if (core::is_conflict(updated.error())) continue;
-          return rename_error(h, updated.error(), key.name);
-        }
-        if (is(h, "", "namespaces")) {
-          // The namespace controller's part: delete everything inside, then finish.
-          for (const auto& other : handlers()) {
-            if (!other->namespaced()) continue;
-            auto items = store->list(other->shard, {.namespace_ = key.name});
-            if (!items) continue;
-            for (const auto& item : items->items) {
-              (void)remove(*other, item->key(), {.propagation_policy = "Background"});
-            }
-          }
-          try_finalize_namespace(key.name);
-          auto now = store->get(h.shard, k);
-          if (!now) return delete_result{present(h, *updated), true};
-          return delete_result{present(h, *now), false};
-        }
-        if (h.custom || is(h, "apiextensions.k8s.io", "customresourcedefinitions")) {
-          if (is(h, "apiextensions.k8s.io", "customresourcedefinitions")) {
-            // The CRD finalizer's part: delete every custom resource, then finish.
-            register_crd(**updated);
-            for (const auto& other : handlers()) {
-              if (other->crd_name != key.name) continue;
-              auto items = store->list(other->shard, {});
-              if (!items) continue;
-              for (const auto& item : items->items) (void)remove(*other, item->key(), {});
-            }
-            try_finalize_crd(key.name);
-            auto now = store->get(h.shard, k);
-            if (!now) return delete_result{present(h, *updated), true};
-            return delete_result{present(h, *now), false};
-          }
-        }
-        return delete_result{present(h, *updated), false};
+      if (!changed) return delete_result{present(h, old), false};
+      if (o.dry_run) return delete_result{present(h, core::make_object_ptr(std::move(next))), false};
+      next.set_resource_version("");
+      auto updated = store->update(h.shard, k, std::move(next), expected);
+      if (!updated) {
+        if (core::is_conflict(updated.error())) continue;
+        return rename_error(h, updated.error(), key.name);
       }
+      if (is(h, "", "namespaces") || is(h, "apiextensions.k8s.io", "customresourcedefinitions")) {
+        return cascade(h, k, *updated);
+      }
+      return delete_result{present(h, *updated), false};
     }
     if (o.dry_run) return delete_result{present(h, old), true};
     auto removed = store->remove(h.shard, k, expected);
@@ -148,6 +119,26 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
     return delete_result{present(h, *removed), true};
   }
   return api_error::stale_resource_version(h.gr(), key.name);
+}
+
+result<delete_result> registry::impl::cascade(const resource_handler& h, const object_key& key,
+                                              const object_ptr& marked) {
+  const bool is_namespace = is(h, "", "namespaces");
+  if (!is_namespace) register_crd(*marked);  // a terminating CRD takes no new objects
+  for (const auto& other : handlers()) {
+    if (is_namespace ? !other->namespaced() : other->crd_name != key.name) continue;
+    auto items = store->list(other->shard, {.namespace_ = is_namespace ? key.name : std::string()});
+    if (!items) continue;
+    for (const auto& item : items->items) (void)remove(*other, item->key(), {});
+  }
+  if (is_namespace) {
+    try_finalize_namespace(key.name);
+  } else {
+    try_finalize_crd(key.name);
+  }
+  auto now = store->get(h.shard, key);
+  if (!now) return delete_result{present(h, marked), true};
+  return delete_result{present(h, *now), false};
 }
 
 void registry::impl::after_removed(const resource_handler& h, const object& last) {
@@ -164,17 +155,18 @@ void registry::impl::after_removed(const resource_handler& h, const object& last
 }
 
 void registry::impl::try_finalize_namespace(const std::string& ns) {
-  auto h = handler({"", "v1", "namespaces"}).value();
   for (int attempt = 0; attempt < max_retries; ++attempt) {
     auto got = store->get("namespaces", {"", ns});
     if (!got || (*got)->deletion_timestamp().empty()) return;
     for (const auto& other : handlers()) {
       if (other->namespaced() && store->count(other->shard, ns) > 0) return;
     }
+    // The namespace controller's finalizer ("kubernetes") is done: the namespace is empty.
     object next = **got;
-    next.data()["spec"]["finalizers"] = json::array();
-    next.data()["spec"].erase("finalizers");
-    if (next.data()["spec"].empty()) next.data().erase("spec");
+    if (auto spec = next.data().find("spec"); spec != next.data().end() && spec->is_object()) {
+      spec->erase("finalizers");
+      if (spec->empty()) next.data().erase(spec);
+    }
     auto expected = storage::parse_revision((*got)->resource_version()).value();
     if (next.finalizers().empty()) {
       auto removed = store->remove("namespaces", {"", ns}, expected);
@@ -184,7 +176,6 @@ void registry::impl::try_finalize_namespace(const std::string& ns) {
     next.set_resource_version("");
     auto updated = store->update("namespaces", {"", ns}, std::move(next), expected);
     if (!updated && core::is_conflict(updated.error())) continue;
-    (void)h;
     return;
   }
 }
