@@ -2,6 +2,7 @@
 // `immutable` flag (ValidateConfigMap/ValidateSecret and their updates).
 #include "checks.hpp"
 #include "json_util.hpp"
+#include "ktk/core/base64.hpp"
 #include "strategies.hpp"
 
 namespace ktk::apiserver::detail {
@@ -10,23 +11,6 @@ namespace {
 constexpr long max_secret_size = 1024 * 1024;
 constexpr std::string_view b64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-std::string base64_encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    for (int s : {18, 12, 6, 0}) out += b64_alphabet[(v >> s) & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = (unsigned char)in[i] << 16 | (i + 1 < in.size() ? (unsigned char)in[i + 1] << 8 : 0u);
-    out += b64_alphabet[(v >> 18) & 63];
-    out += b64_alphabet[(v >> 12) & 63];
-    out += i + 1 < in.size() ? b64_alphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 // Go's base64.StdEncoding.Decode: the decoded length, or the offset Go reports in
 // "illegal base64 data at input byte N" (returned negated minus one).
@@ -135,7 +119,7 @@ void merge_string_data(object& obj) {
   const json* sd = get(d, "stringData");
   if (sd && sd->is_object() && !sd->empty()) {
     json& data = ensure_object(d, "data");
-    for (auto& [k, v] : sd->items()) data[k] = base64_encode(v.is_string() ? v.get<std::string>() : v.dump());
+    for (auto& [k, v] : sd->items()) data[k] = core::base64_encode(v.is_string() ? v.get<std::string>() : v.dump());
   }
   d.erase("stringData");
 }

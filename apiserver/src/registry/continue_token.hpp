@@ -18,8 +18,4 @@ std::string encode_continue(const continue_position& p);
 // 400 BadRequest "continue key is not valid: ..." for anything that is not a token.
 core::result<continue_position> decode_continue(std::string_view token);
 
-std::string base64_encode(std::string_view in);
-// nullopt on bad input.
-std::optional<std::string> base64_decode(std::string_view in);
-
 }  // namespace ktk::apiserver::detail

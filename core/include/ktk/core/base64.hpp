@@ -1,0 +1,18 @@
+// ktk/core/base64.hpp — standard base64 (RFC 4648 §4, with padding), as Secret data
+// and continue tokens use it.
+//
+//   auto b = ktk::core::base64_encode("hello");   // "aGVsbG8="
+//   auto s = ktk::core::base64_decode(b);         // "hello"; nullopt for bad input
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ktk::core {
+
+std::string base64_encode(std::string_view in);
+// Strict: the standard alphabet, padding to a multiple of 4; nullopt otherwise.
+std::optional<std::string> base64_decode(std::string_view in);
+
+}  // namespace ktk::core
