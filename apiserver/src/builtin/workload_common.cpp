@@ -15,6 +15,18 @@ void workload_strategy::prepare_for_update(object& obj, const object& old) const
   }
 }
 
+const json& spec_of(const object& obj) {
+  static const json empty = json::object();
+  const json* s = get(obj.data(), "spec");
+  return s ? *s : empty;
+}
+
+field_errors workload_strategy::validate_update(const object& obj, const object& old) const {
+  field_errors errs = validate_create(obj);
+  validate_selector_immutable(errs, spec_of(obj), spec_of(old));
+  return errs;
+}
+
 void validate_selector_and_template_labels(field_errors& errs, const json& spec, const std::string& spec_path,
                                            const std::string& kind_word) {
   const json* sel = get(spec, "selector");

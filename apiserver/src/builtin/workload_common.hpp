@@ -15,7 +15,12 @@ class workload_strategy : public strategy {
   std::vector<std::string> generation_fields() const override { return {"spec"}; }
   void prepare_for_create(object& obj) const override;
   void prepare_for_update(object& obj, const object& old) const override;
+  // validate_create, and spec.selector may not change (apps/v1).
+  field_errors validate_update(const object& obj, const object& old) const override;
 };
+
+// The object's spec, or an empty object.
+const json& spec_of(const object& obj);
 
 // spec.selector required, valid and non-empty ("empty selector is invalid for <kind>"),
 // and matching spec.template.metadata.labels. `spec_path` is "spec" (or

@@ -9,12 +9,6 @@
 namespace ktk::apiserver::detail {
 namespace {
 
-const json& spec_of(const object& obj) {
-  static const json empty = json::object();
-  const json* s = get(obj.data(), "spec");
-  return s ? *s : empty;
-}
-
 json& mutable_spec(object& obj) { return ensure_object(obj.data(), "spec"); }
 
 // Checks every apps kind shares: replicas, selector, template, history and ready limits.
@@ -85,11 +79,6 @@ class deployment_strategy final : public workload_strategy {
     return errs;
   }
 
-  field_errors validate_update(const object& obj, const object& old) const override {
-    field_errors errs = validate_create(obj);
-    validate_selector_immutable(errs, spec_of(obj), spec_of(old));
-    return errs;
-  }
 };
 
 class replicaset_strategy final : public workload_strategy {
@@ -101,11 +90,6 @@ class replicaset_strategy final : public workload_strategy {
   }
   field_errors validate_create(const object& obj) const override {
     return validate_apps_spec(spec_of(obj), "deployment", "ReplicaSet");
-  }
-  field_errors validate_update(const object& obj, const object& old) const override {
-    field_errors errs = validate_create(obj);
-    validate_selector_immutable(errs, spec_of(obj), spec_of(old));
-    return errs;
   }
 };
 
@@ -214,11 +198,6 @@ class daemonset_strategy final : public workload_strategy {
     return errs;
   }
 
-  field_errors validate_update(const object& obj, const object& old) const override {
-    field_errors errs = validate_create(obj);
-    validate_selector_immutable(errs, spec_of(obj), spec_of(old));
-    return errs;
-  }
 };
 
 }  // namespace
