@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include "ktk/core/strings.hpp"
 
 namespace ktk::core {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool names(const resource_info& r, std::string_view n) {
-  if (r.resource.resource == n || r.singular == n || lower(r.kind) == lower(n)) return true;
+  if (r.resource.resource == n || r.singular == n || ascii_lower(r.kind) == ascii_lower(n)) return true;
   return std::find(r.short_names.begin(), r.short_names.end(), n) != r.short_names.end();
 }
 
@@ -91,7 +86,7 @@ resource_info_ptr rest_mapper::by_kind(const gvk& k) const {
 // kind or short name. The first match in insertion order wins, so the version added
 // first for a group is preferred.
 resource_info_ptr rest_mapper::resolve(std::string_view arg) const {
-  std::string s = lower(arg);
+  std::string s = ascii_lower(arg);
   std::string_view name = s, rest;
   if (auto dot = s.find('.'); dot != std::string::npos) {
     name = std::string_view(s).substr(0, dot);

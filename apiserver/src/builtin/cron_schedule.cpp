@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "strategies.hpp"
+#include "ktk/core/strings.hpp"
 
 namespace ktk::apiserver::detail {
 namespace {
@@ -14,11 +15,6 @@ struct bounds {
   std::vector<std::string> names;  // names[i] has the value min_name + i
   long first_name_value;
 };
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -46,7 +42,7 @@ std::string must_parse_int(const std::string& expr, long& out) {
 }
 
 std::string parse_int_or_name(const std::string& expr, const bounds& b, long& out) {
-  std::string l = lower(expr);
+  std::string l = core::ascii_lower(expr);
   for (std::size_t i = 0; i < b.names.size(); ++i) {
     if (b.names[i] == l) {
       out = b.first_name_value + static_cast<long>(i);

@@ -8,6 +8,7 @@
 
 #include "../builtin/checks.hpp"
 #include "ktk/core/field_error.hpp"
+#include "ktk/core/strings.hpp"
 #include "schema_node.hpp"
 
 namespace ktk::apiserver::crd {
@@ -33,10 +34,6 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
   return out;
 }
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 bool is_set(const json& v) {
   if (v.is_null()) return false;
   if (v.is_boolean()) return v.get<bool>();
@@ -48,7 +45,7 @@ void validate_names(const json& names, field_errors& errs) {
   const std::string p = "spec.names";
   const std::string kind = str(names, "kind");
   std::string singular = str(names, "singular"), list_kind = str(names, "listKind");
-  if (singular.empty()) singular = lower(kind);  // defaulted by kube-apiserver
+  if (singular.empty()) singular = core::ascii_lower(kind);  // defaulted by kube-apiserver
   if (list_kind.empty() && !kind.empty()) list_kind = kind + "List";
   const std::string plural = str(names, "plural");
   if (plural.empty()) errs.push_back(field_error::required(p + ".plural"));
@@ -59,9 +56,9 @@ void validate_names(const json& names, field_errors& errs) {
     errs.push_back(field_error::invalid(p + ".plural", quote(plural), join(m, ",")));
   if (auto m = checks::dns1035_label(singular); !singular.empty() && !m.empty())
     errs.push_back(field_error::invalid(p + ".singular", quote(singular), join(m, ",")));
-  if (auto m = checks::dns1035_label(lower(kind)); !kind.empty() && !m.empty())
+  if (auto m = checks::dns1035_label(core::ascii_lower(kind)); !kind.empty() && !m.empty())
     errs.push_back(field_error::invalid(p + ".kind", quote(kind), "may have mixed case, but should otherwise match: " + join(m, ",")));
-  if (auto m = checks::dns1035_label(lower(list_kind)); !list_kind.empty() && !m.empty())
+  if (auto m = checks::dns1035_label(core::ascii_lower(list_kind)); !list_kind.empty() && !m.empty())
     errs.push_back(field_error::invalid(p + ".listKind", quote(list_kind), "may have mixed case, but should otherwise match: " + join(m, ",")));
   for (const char* list : {"shortNames", "categories"}) {
     const json& items = member(names, list);
@@ -240,7 +237,7 @@ void default_crd(json& crd) {
   if (spec.contains("names") && spec["names"].is_object()) {
     json& names = spec["names"];
     const std::string kind = str(names, "kind");
-    if (str(names, "singular").empty() && !kind.empty()) names["singular"] = lower(kind);
+    if (str(names, "singular").empty() && !kind.empty()) names["singular"] = core::ascii_lower(kind);
     if (str(names, "listKind").empty() && !kind.empty()) names["listKind"] = kind + "List";
   }
   if (!spec.contains("conversion") || !spec["conversion"].is_object()) spec["conversion"] = json{{"strategy", "None"}};

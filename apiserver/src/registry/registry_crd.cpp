@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
+#include "ktk/core/strings.hpp"
 
 namespace ktk::apiserver {
 
@@ -14,11 +15,6 @@ using detail::resource_handler;
 namespace {
 
 constexpr const char* crd_cleanup_finalizer = "customresourcecleanup.apiextensions.k8s.io";
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::vector<std::string> strings(const json& j) {
   std::vector<std::string> out;
@@ -88,7 +84,7 @@ void registry::impl::register_crd(const object& crd) {
     info->resource = {group, v.value("name", ""), plural};
     info->kind = names.value("kind", "");
     info->list_kind = names.value("listKind", info->kind + "List");
-    info->singular = names.value("singular", lower(info->kind));
+    info->singular = names.value("singular", core::ascii_lower(info->kind));
     info->namespaced = spec.value("scope", "Namespaced") == "Namespaced";
     info->short_names = strings(names.value("shortNames", json::array()));
     info->categories = strings(names.value("categories", json::array()));
