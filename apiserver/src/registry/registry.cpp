@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
+#include "request_errors.hpp"
 
 namespace ktk::apiserver {
 
@@ -47,8 +48,7 @@ result<handler_ptr> registry::impl::handler(const gvr& r) const {
   std::shared_lock lock(handlers_mu_);
   auto it = handlers_.find(r);
   if (it == handlers_.end()) {
-    return api_error(404, core::reason::not_found, "the server could not find the requested resource",
-                     {.group = r.group, .kind = r.resource});
+    return detail::not_served({.group = r.group, .kind = r.resource});
   }
   return it->second;
 }
@@ -106,8 +106,7 @@ result<std::string> registry::impl::request_namespace(const resource_handler& h,
   if (!h.namespaced()) return std::string();
   std::string_view body_ns = body.namespace_();
   if (!url_ns.empty() && !body_ns.empty() && url_ns != body_ns) {
-    return api_error::bad_request(
-        "the namespace of the provided object does not match the namespace sent on the request");
+    return detail::namespace_mismatch();
   }
   std::string ns(url_ns.empty() ? body_ns : url_ns);
   if (ns.empty()) {
@@ -260,10 +259,10 @@ result<object_ptr> registry::get(const gvr& r, const object_key& key, const get_
   if (!h) return h.error();
   const auto& hd = **h;
   if (!sub.empty() && sub != "status" && sub != "scale") {
-    return api_error(404, core::reason::not_found, "the server could not find the requested resource", {});
+    return detail::not_served();
   }
   if ((sub == "status" && !hd.has_status()) || (sub == "scale" && !hd.has_scale())) {
-    return api_error(404, core::reason::not_found, "the server could not find the requested resource", {});
+    return detail::not_served();
   }
   if (!opts.resource_version.empty() && opts.resource_version != "0") {
     auto rv = storage::parse_revision(opts.resource_version);

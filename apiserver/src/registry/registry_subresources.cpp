@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
+#include "request_errors.hpp"
 #include "ktk/core/label_selector.hpp"
 
 namespace ktk::apiserver {
@@ -11,36 +12,22 @@ using detail::resource_handler;
 
 namespace {
 
-// ".spec.replicas" → pointer into obj, or nullptr.
-const json* at_dot_path(const json& obj, const std::string& path) {
-  const json* cur = &obj;
-  std::size_t i = path.empty() || path[0] != '.' ? 0 : 1;
-  while (i < path.size()) {
-    auto dot = path.find('.', i);
-    auto part = path.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(part);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-    if (dot == std::string::npos) break;
-    i = dot + 1;
-  }
-  return cur;
-}
+// A CRD's scale paths are JSONPaths with a leading dot (".spec.replicas").
+std::string_view without_dot(std::string_view path) { return path.starts_with('.') ? path.substr(1) : path; }
 
-void set_dot_path(json& obj, const std::string& path, json v) {
+// Sets the value at a dotted path ("spec.replicas"), creating objects on the way.
+void set_path(json& obj, std::string_view dotted, json v) {
   json* cur = &obj;
-  std::size_t i = path.empty() || path[0] != '.' ? 0 : 1;
-  while (true) {
-    auto dot = path.find('.', i);
-    auto part = path.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
+  for (;;) {
+    auto dot = dotted.find('.');
+    std::string part(dotted.substr(0, dot));
     if (!cur->is_object()) *cur = json::object();
-    if (dot == std::string::npos) {
+    if (dot == std::string_view::npos) {
       (*cur)[part] = std::move(v);
       return;
     }
     cur = &(*cur)[part];
-    i = dot + 1;
+    dotted.remove_prefix(dot + 1);
   }
 }
 
@@ -58,8 +45,8 @@ result<object_ptr> registry::impl::scale_of(const resource_handler& h, const obj
   for (const char* k : {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
     if (auto it = obj.metadata().find(k); it != obj.metadata().end()) m[k] = *it;
   }
-  const json* spec = at_dot_path(obj.data(), paths.spec_replicas);
-  const json* status = at_dot_path(obj.data(), paths.status_replicas);
+  const json* spec = obj.at_path(without_dot(paths.spec_replicas));
+  const json* status = obj.at_path(without_dot(paths.status_replicas));
   s.data()["spec"]["replicas"] = spec && spec->is_number_integer() ? spec->get<std::int64_t>() : 0;
   s.data()["status"]["replicas"] = status && status->is_number_integer() ? status->get<std::int64_t>() : 0;
   if (!h.custom) {
@@ -69,7 +56,7 @@ result<object_ptr> registry::impl::scale_of(const resource_handler& h, const obj
       if (ls) s.data()["status"]["selector"] = ls->str();
     }
   } else if (!paths.label_selector.empty()) {
-    const json* sel = at_dot_path(obj.data(), paths.label_selector);
+    const json* sel = obj.at_path(without_dot(paths.label_selector));
     if (sel && sel->is_string()) s.data()["status"]["selector"] = *sel;
   }
   return core::make_object_ptr(std::move(s));
@@ -94,7 +81,7 @@ result<object_ptr> registry::impl::update_scale(const resource_handler& h, const
     if (!old) return rename_error(h, old.error(), key.name);
     if (!rv.empty() && rv != (*old)->resource_version()) return api_error::stale_resource_version(h.gr(), key.name);
     object next = **old;
-    set_dot_path(next.data(), paths_of(h).spec_replicas, *replicas);
+    set_path(next.data(), without_dot(paths_of(h).spec_replicas), *replicas);
     auto prepared = prepare_update(h, **old, std::move(next), main);
     if (!prepared) return prepared.error();
     auto r = commit_update(h, *old, std::move(*prepared), main);
@@ -114,8 +101,7 @@ result<object_ptr> registry::impl::bind(const object_key& pod, const object& bin
     return api_error::invalid({"", "Binding"}, pod.name, {core::field_error::required("target.name")});
   }
   if (!binding.name().empty() && binding.name() != pod.name) {
-    return api_error::bad_request("the name of the object (" + std::string(binding.name()) +
-                                  ") does not match the name on the URL (" + pod.name + ")");
+    return detail::name_mismatch(binding.name(), pod.name);
   }
   const std::string node = target->get<std::string>();
   for (int attempt = 0; attempt < 16; ++attempt) {

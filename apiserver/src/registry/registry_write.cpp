@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
+#include "request_errors.hpp"
 #include "ktk/core/apply.hpp"
 
 namespace ktk::apiserver {
@@ -191,7 +192,7 @@ result<object> registry::impl::prepare_update(const resource_handler& h, const o
                                               const write_options& o) {
   if (o.subresource == "status") {
     if (!h.has_status()) {
-      return api_error(404, core::reason::not_found, "the server could not find the requested resource", {});
+      return detail::not_served();
     }
     object out = old;
     if (const json* st = next.field("status")) {
@@ -260,7 +261,7 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
                                           const write_options& o) {
   if (!h.info->has_verb("update")) return api_error::method_not_supported(h.gr(), "update");
   if (o.subresource == "scale") {
-    if (!h.has_scale()) return api_error(404, core::reason::not_found, "the server could not find the requested resource", {});
+    if (!h.has_scale()) return detail::not_served();
     return update_scale(h, key, obj, o);
   }
   if (o.subresource.empty() || o.subresource == "status") {
@@ -268,14 +269,12 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
   }
   if (obj.name().empty()) obj.set_name(key.name);
   if (obj.name() != key.name) {
-    return api_error::bad_request("the name of the object (" + std::string(obj.name()) +
-                                  ") does not match the name on the URL (" + key.name + ")");
+    return detail::name_mismatch(obj.name(), key.name);
   }
   if (h.namespaced()) {
     if (obj.namespace_().empty()) obj.set_namespace(key.namespace_);
     if (obj.namespace_() != key.namespace_) {
-      return api_error::bad_request(
-          "the namespace of the provided object does not match the namespace sent on the request");
+      return detail::namespace_mismatch();
     }
   } else {
     obj.set_namespace("");
@@ -331,12 +330,10 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
         object obj(std::move(*created));
         if (obj.name().empty()) obj.set_name(key.name);
         if (obj.name() != key.name) {
-          return api_error::bad_request("the name of the object (" + std::string(obj.name()) +
-                                        ") does not match the name on the URL (" + key.name + ")");
+          return detail::name_mismatch(obj.name(), key.name);
         }
         if (h.namespaced() && !obj.namespace_().empty() && obj.namespace_() != key.namespace_) {
-          return api_error::bad_request(
-              "the namespace of the provided object does not match the namespace sent on the request");
+          return detail::namespace_mismatch();
         }
         return create(h, k.namespace_, std::move(obj), o, true);
       }
@@ -359,8 +356,7 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
     object next(std::move(*patched));
     if (o.subresource == "scale") return update_scale(h, key, next, o);
     if (next.name() != key.name) {
-      return api_error::bad_request("the name of the object (" + std::string(next.name()) +
-                                    ") does not match the name on the URL (" + key.name + ")");
+      return detail::name_mismatch(next.name(), key.name);
     }
     bool precondition = false;
     if (next.resource_version().empty()) {
