@@ -24,6 +24,17 @@ bool is_label_key_name(std::string_view s) {
   return true;
 }
 
+// Config keys and env var names may not be "." or "..", nor start with "..".
+void check_dot_segments(std::string_view s, messages& errs) {
+  if (s == ".") {
+    errs.emplace_back("must not be '.'");
+  } else if (s == "..") {
+    errs.emplace_back("must not be '..'");
+  } else if (s.starts_with("..")) {
+    errs.emplace_back("must not start with '..'");
+  }
+}
+
 }  // namespace
 
 std::string max_len_error(int n) { return "must be no more than " + std::to_string(n) + " characters"; }
@@ -155,13 +166,7 @@ messages config_map_key(std::string_view s) {
     errs.push_back(regex_error("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
                                "[-._a-zA-Z0-9]+", {"key.name", "KEY_NAME", "key-name"}));
   }
-  if (s == ".") {
-    errs.emplace_back("must not be '.'");
-  } else if (s == "..") {
-    errs.emplace_back("must not be '..'");
-  } else if (s.starts_with("..")) {
-    errs.emplace_back("must not start with '..'");
-  }
+  check_dot_segments(s, errs);
   return errs;
 }
 
@@ -191,13 +196,7 @@ messages env_var_name(std::string_view s) {
         "and must not start with a digit",
         "[-._a-zA-Z][-._a-zA-Z0-9]*", {"my.env-name", "MY_ENV.NAME", "MyEnvName1"}));
   }
-  if (s == ".") {
-    errs.emplace_back("must not be '.'");
-  } else if (s == "..") {
-    errs.emplace_back("must not be '..'");
-  } else if (s.starts_with("..")) {
-    errs.emplace_back("must not start with '..'");
-  }
+  check_dot_segments(s, errs);
   return errs;
 }
 
