@@ -2,40 +2,26 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "builtin_fixtures.hpp"
 #include "ktk/apiserver/strategy.hpp"
 
 namespace ktk::apiserver {
 namespace {
 
+using builtin_test::strs;
+using builtin_test::created;
+using builtin_test::updated;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using json = nlohmann::json;
 
-std::vector<std::string> strs(const field_errors& errs) {
-  std::vector<std::string> out;
-  for (const auto& e : errs) out.push_back(e.str());
-  return out;
-}
-
 object make(const std::string& kind, json body, const std::string& name = "x", const std::string& ns = "default") {
   json j = {{"apiVersion", "v1"}, {"kind", kind}, {"metadata", {{"name", name}}}};
   if (!ns.empty()) j["metadata"]["namespace"] = ns;
   j.update(body);
   return object(std::move(j));
-}
-
-object created(const strategy_ptr& s, object o) {
-  s->prepare_for_create(o);
-  s->apply_defaults(o);
-  return o;
-}
-
-object updated(const strategy_ptr& s, object o, const object& old) {
-  s->prepare_for_update(o, old);
-  s->apply_defaults(o);
-  return o;
 }
 
 TEST(Namespace, CreateSetsFinalizerPhaseAndNameLabel) {

@@ -2,11 +2,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "builtin_fixtures.hpp"
 #include "ktk/apiserver/strategy.hpp"
 
 namespace ktk::apiserver {
 namespace {
 
+using builtin_test::strs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
@@ -19,12 +21,6 @@ const std::string label_msg =
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
     "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-
-std::vector<std::string> strs(const field_errors& errs) {
-  std::vector<std::string> out;
-  for (const auto& e : errs) out.push_back(e.str());
-  return out;
-}
 
 object with_meta(json meta) { return object(json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", meta}}); }
 

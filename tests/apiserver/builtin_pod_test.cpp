@@ -2,22 +2,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "builtin_fixtures.hpp"
 #include "ktk/apiserver/strategy.hpp"
 
 namespace ktk::apiserver {
 namespace {
 
+using builtin_test::strs;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using json = nlohmann::json;
-
-std::vector<std::string> strs(const field_errors& errs) {
-  std::vector<std::string> out;
-  for (const auto& e : errs) out.push_back(e.str());
-  return out;
-}
 
 class PodStrategy : public ::testing::Test {
  protected:

@@ -2,22 +2,20 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "builtin_fixtures.hpp"
 #include "ktk/apiserver/strategy.hpp"
 
 namespace ktk::apiserver {
 namespace {
 
+using builtin_test::strs;
+using builtin_test::created;
+using builtin_test::updated;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using json = nlohmann::json;
-
-std::vector<std::string> strs(const field_errors& errs) {
-  std::vector<std::string> out;
-  for (const auto& e : errs) out.push_back(e.str());
-  return out;
-}
 
 json pod_template(json labels = {{"app", "x"}}, json extra = json::object()) {
   json spec = {{"containers", {{{"name", "c"}, {"image", "busybox:1"}}}}};
@@ -30,18 +28,6 @@ object make(const std::string& api_version, const std::string& kind, json spec, 
                      {"kind", kind},
                      {"metadata", {{"name", name}, {"namespace", "default"}, {"uid", "uid-1"}}},
                      {"spec", std::move(spec)}});
-}
-
-object created(const strategy_ptr& s, object o) {
-  s->prepare_for_create(o);
-  s->apply_defaults(o);
-  return o;
-}
-
-object updated(const strategy_ptr& s, object o, const object& old) {
-  s->prepare_for_update(o, old);
-  s->apply_defaults(o);
-  return o;
 }
 
 json selector(json labels = {{"app", "x"}}) { return {{"matchLabels", labels}}; }
