@@ -17,6 +17,7 @@ json api_error::to_status() const {
   json s = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
             {"status", "Failure"}, {"message", message_}, {"code", code_}};
   if (!reason_.empty()) s["reason"] = reason_;
+  if (!continue_.empty()) s["metadata"]["continue"] = continue_;
   json d = json::object();
   if (!details_.name.empty()) d["name"] = details_.name;
   if (!details_.group.empty()) d["group"] = details_.group;
@@ -64,7 +65,9 @@ api_error api_error::from_status(const json& s) {
   }
   int code = 500;
   if (auto c = s.find("code"); c != s.end() && c->is_number_integer()) code = c->get<int>();
-  return api_error(code, s.value("reason", ""), s.value("message", ""), std::move(d));
+  api_error e(code, s.value("reason", ""), s.value("message", ""), std::move(d));
+  if (auto m = s.find("metadata"); m != s.end() && m->is_object()) e.set_continue_token(m->value("continue", ""));
+  return e;
 }
 
 api_error api_error::not_found(const group_resource& gr, const std::string& name) {

@@ -62,8 +62,8 @@ object::object(std::string_view api_version, std::string_view kind) : j_(json::o
 std::string_view object::api_version() const { return str_at(j_, "apiVersion"); }
 std::string_view object::kind() const { return str_at(j_, "kind"); }
 gvk object::group_version_kind() const { return gvk::from_api_version(api_version(), kind()); }
-void object::set_api_version(std::string_view v) { j_["apiVersion"] = std::string(v); }
-void object::set_kind(std::string_view v) { j_["kind"] = std::string(v); }
+void object::set_api_version(std::string_view v) { data()["apiVersion"] = std::string(v); }
+void object::set_kind(std::string_view v) { data()["kind"] = std::string(v); }
 void object::set_group_version_kind(const gvk& k) {
   set_api_version(k.api_version());
   set_kind(k.kind);
@@ -75,7 +75,7 @@ const json& object::metadata() const {
 }
 
 json& object::metadata() {
-  json& m = j_["metadata"];
+  json& m = data()["metadata"];
   if (!m.is_object()) m = json::object();
   return m;
 }
@@ -295,5 +295,32 @@ const json* object::at_path(std::string_view dotted) const {
 }
 
 std::string object::dump() const { return j_.dump(); }
+
+const std::string& object::json_text() const {
+  const std::string* t = text_.load(std::memory_order_acquire);
+  if (t) return *t;
+  auto* fresh = new std::string(j_.dump(-1, ' ', false, json::error_handler_t::replace));
+  const std::string* expected = nullptr;
+  if (text_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
+  delete fresh;  // another thread won; its text is the same
+  return *expected;
+}
+
+object& object::operator=(const object& o) {
+  if (this != &o) {
+    forget_text();
+    j_ = o.j_;
+  }
+  return *this;
+}
+
+object& object::operator=(object&& o) noexcept {
+  if (this != &o) {
+    forget_text();
+    j_ = std::move(o.j_);
+    text_.store(o.text_.exchange(nullptr), std::memory_order_release);
+  }
+  return *this;
+}
 
 }  // namespace ktk::core

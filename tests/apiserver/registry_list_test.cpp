@@ -226,3 +226,34 @@ TEST_F(RegistryList, PaginationWithALabelSelectorVisitsEveryMatch) {
 
 }  // namespace
 }  // namespace ktk::apiserver::testing
+
+namespace ktk::apiserver::testing {
+namespace {
+
+TEST(RegistryListHistory, AnExpiredContinueTokenIs410WithATokenAtTheNewestRevision) {
+  core::fake_clock clk;
+  registry reg(registry_options{.clock = &clk, .history = 3, .seed = 1});
+  for (const char* n : {"a", "b", "c", "d"}) ASSERT_TRUE(reg.create(configmaps, "default", configmap(n)));
+  auto page = reg.list(configmaps, "default", {.limit = 2}).value();
+  ASSERT_FALSE(page.continue_token.empty());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(reg.update(configmaps, {"default", "a"}, configmap("a", {{"i", std::to_string(i)}})));
+  auto expired = reg.list(configmaps, "default", {.limit = 2, .continue_token = page.continue_token});
+  ASSERT_TRUE(fails_with(expired, 410, "Expired"));
+  const std::string fresh = expired.error().continue_token();
+  ASSERT_FALSE(fresh.empty());
+  // The fresh token continues after "b", at the newest revision.
+  auto rest = reg.list(configmaps, "default", {.limit = 5, .continue_token = fresh});
+  ASSERT_TRUE(rest) << rest.error().message();
+  ASSERT_EQ(rest->items.size(), 2u);
+  EXPECT_EQ(rest->items[0]->name(), "c");
+  EXPECT_EQ(rest->items[1]->name(), "d");
+}
+
+TEST_F(RegistryList, AnInvalidContinueTokenNamesTheByteAsKubeDoes) {
+  auto got = reg.list(configmaps, "default", {.limit = 2, .continue_token = "not-a-token!"});
+  EXPECT_TRUE(fails_with(got, 400, "BadRequest",
+                         "invalid continue token: continue key is not valid: illegal base64 data at input byte 11"));
+}
+
+}  // namespace
+}  // namespace ktk::apiserver::testing

@@ -1,6 +1,8 @@
 // registry watch: resuming from a resourceVersion, initial events, selector
 // transitions, bookmarks, sendInitialEvents, 410 Expired.
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 #include "registry_fixtures.hpp"
 
@@ -233,6 +235,32 @@ TEST_F(RegistryWatch, WatchOnACustomResourceEndsWhenTheCrdGoes) {
   ASSERT_FALSE(evs.empty());
   EXPECT_EQ(describe(evs)[0], "DELETED a");
   EXPECT_TRUE(w->done());
+}
+
+}  // namespace
+}  // namespace ktk::apiserver::testing
+
+namespace ktk::apiserver::testing {
+namespace {
+
+TEST(RegistryWatchBookmarks, PollOwesABookmarkOnceTheIntervalPassed) {
+  core::fake_clock clk;
+  registry reg(registry_options{.clock = &clk, .bookmark_interval = std::chrono::milliseconds(1), .seed = 1});
+  auto w = reg.watch(configmaps, "default", {.resource_version = std::to_string(reg.current_revision()),
+                                             .allow_bookmarks = true}).value();
+  auto due = w->bookmark_due();
+  ASSERT_TRUE(due);
+  // Wait for the due time on a condition that never fires (no sleep in tests).
+  std::mutex mu;
+  std::condition_variable cv;
+  std::unique_lock lock(mu);
+  cv.wait_until(lock, *due + std::chrono::milliseconds(1), [] { return false; });
+  auto evs = w->poll();
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_EQ(evs[0].type, watch_event_type::bookmark);
+  EXPECT_GT(*w->bookmark_due(), *due);
+  auto quiet = reg.watch(configmaps, "default", {.resource_version = std::to_string(reg.current_revision())}).value();
+  EXPECT_FALSE(quiet->bookmark_due());
 }
 
 }  // namespace

@@ -253,3 +253,16 @@ TEST(ApiError, IsAnException) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ApiErrorContinue, ExpiredListsCarryAContinueTokenInStatusMetadata) {
+  auto e = ktk::core::api_error::resource_expired("too old");
+  EXPECT_EQ(e.to_status()["metadata"], ktk::core::json::object());
+  e.set_continue_token("abc");
+  auto s = e.to_status();
+  EXPECT_EQ(s["metadata"]["continue"], "abc");
+  EXPECT_EQ(ktk::core::api_error::from_status(s).continue_token(), "abc");
+}
+
+}  // namespace

@@ -4,6 +4,9 @@
 #include "ktk/core/object.hpp"
 
 #include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -330,6 +333,55 @@ TEST(Object, EqualityAndSnapshots) {
   EXPECT_FALSE(a == b);
   auto p = ktk::core::make_object_ptr(std::move(b));
   EXPECT_EQ(p->label("k"), "v");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ObjectJsonText, IsComputedOnceAndShared) {
+  object o = pod();
+  o.set_name("a");
+  const object& c = o;
+  const std::string& first = c.json_text();
+  EXPECT_EQ(first, o.dump());
+  EXPECT_EQ(&c.json_text(), &first);  // the same bytes, not a second serialisation
+}
+
+TEST(ObjectJsonText, AnyMutationForgetsIt) {
+  object o = pod();
+  EXPECT_EQ(std::as_const(o).json_text(), R"({"apiVersion":"v1","kind":"Pod"})");
+  o.set_name("b");
+  EXPECT_EQ(std::as_const(o).json_text(), R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}})");
+  o.data()["spec"] = json::object();
+  EXPECT_NE(std::as_const(o).json_text().find("spec"), std::string::npos);
+  o.set_kind("Node");
+  EXPECT_NE(std::as_const(o).json_text().find("Node"), std::string::npos);
+}
+
+TEST(ObjectJsonText, CopiesAndMovesKeepTheirOwnText) {
+  object o = pod();
+  (void)std::as_const(o).json_text();
+  object copy = o;
+  copy.set_name("c");
+  EXPECT_EQ(std::as_const(o).json_text(), R"({"apiVersion":"v1","kind":"Pod"})");
+  EXPECT_NE(std::as_const(copy).json_text().find("\"c\""), std::string::npos);
+  object moved = std::move(copy);
+  EXPECT_NE(std::as_const(moved).json_text().find("\"c\""), std::string::npos);
+  object assigned;
+  assigned = o;
+  EXPECT_EQ(std::as_const(assigned).json_text(), std::as_const(o).json_text());
+  assigned = std::move(moved);
+  EXPECT_NE(std::as_const(assigned).json_text().find("\"c\""), std::string::npos);
+}
+
+TEST(ObjectJsonText, ConcurrentReadersAgree) {
+  auto p = ktk::core::make_object_ptr(pod());
+  std::vector<const std::string*> seen(8);
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 8; ++i) ts.emplace_back([&, i] { seen[i] = &p->json_text(); });
+  for (auto& t : ts) t.join();
+  for (auto* s : seen) EXPECT_EQ(s, seen[0]);
 }
 
 }  // namespace

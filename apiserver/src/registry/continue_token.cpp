@@ -1,5 +1,7 @@
 #include "continue_token.hpp"
 
+#include <variant>
+
 #include <nlohmann/json.hpp>
 
 #include "ktk/core/base64.hpp"
@@ -15,14 +17,22 @@ std::string raw_url_encode(std::string_view in) {
   return s;
 }
 
-std::optional<std::string> raw_url_decode(std::string_view in) {
+bool raw_url_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// The decoded bytes, or the offset of the first illegal input byte (as Go reports it).
+std::variant<std::string, std::size_t> raw_url_decode(std::string_view in) {
   std::string s(in);
-  for (auto& c : s) {
-    if (c == '+' || c == '/' || c == '=') return std::nullopt;
-    c = c == '-' ? '+' : c == '_' ? '/' : c;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!raw_url_char(s[i])) return i;
+    s[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
   }
+  if (s.size() % 4 == 1) return s.size() - 1;
   while (s.size() % 4 != 0) s += '=';
-  return core::base64_decode(s);
+  auto out = core::base64_decode(s);
+  if (!out) return std::size_t{0};
+  return std::move(*out);
 }
 
 }  // namespace
@@ -34,17 +44,20 @@ std::string encode_continue(const continue_position& p) {
 }
 
 core::result<continue_position> decode_continue(std::string_view token) {
-  auto bad = [](const std::string& why) { return core::api_error::bad_request("continue key is not valid: " + why); };
+  auto bad = [](const std::string& why) {
+    return core::api_error::bad_request("invalid continue token: continue key is not valid: " + why);
+  };
   auto raw = raw_url_decode(token);
-  if (!raw) return bad("illegal base64 data");
-  auto j = nlohmann::json::parse(*raw, nullptr, false);
+  if (auto* at = std::get_if<std::size_t>(&raw)) return bad("illegal base64 data at input byte " + std::to_string(*at));
+  auto j = nlohmann::json::parse(std::get<std::string>(raw), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("invalid character in continue key");
   if (j.value("v", "") != "meta.k8s.io/v1") {
-    return bad("incorrect encoded start resourceVersion (version meta.k8s.io/v1 required)");
+    return bad("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
   }
   auto rv = j.find("rv");
-  if (rv == j.end() || !rv->is_number_integer() || rv->get<std::int64_t>() <= 0) {
-    return bad("incorrect encoded start resourceVersion (version meta.k8s.io/v1 required)");
+  // rv -1: continue at the newest revision (the token a 410 for an expired one carries).
+  if (rv == j.end() || !rv->is_number_integer() || rv->get<std::int64_t>() == 0 || rv->get<std::int64_t>() < -1) {
+    return bad("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
   }
   std::string start = j.value("start", "");
   if (!start.empty() && start.back() == '\0') start.pop_back();

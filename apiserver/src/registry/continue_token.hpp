@@ -10,12 +10,13 @@
 namespace ktk::apiserver::detail {
 
 struct continue_position {
-  storage::revision rev = 0;
+  storage::revision rev = 0;  // -1: at the newest revision
   core::object_key after;  // the last key of the previous page
 };
 
 std::string encode_continue(const continue_position& p);
-// 400 BadRequest "continue key is not valid: ..." for anything that is not a token.
+// 400 BadRequest "invalid continue token: continue key is not valid: ..." for
+// anything that is not a token.
 core::result<continue_position> decode_continue(std::string_view token);
 
 }  // namespace ktk::apiserver::detail

@@ -70,7 +70,7 @@ result<object_list> registry::list(const gvr& r, std::string_view ns, const list
     }
     auto pos = detail::decode_continue(opts.continue_token);
     if (!pos) return pos.error();
-    lo.at = pos->rev;
+    if (pos->rev > 0) lo.at = pos->rev;
     lo.start_after = pos->after;
   } else if (match == "Exact") {
     auto at = storage::parse_revision(rv);
@@ -89,12 +89,16 @@ result<object_list> registry::list(const gvr& r, std::string_view ns, const list
   auto got = impl_->store->list(h.shard, lo);
   if (!got) {
     if (core::is_resource_expired(got.error()) && !opts.continue_token.empty()) {
-      return api_error::resource_expired(
+      auto pos = detail::decode_continue(opts.continue_token);
+      auto e = api_error::resource_expired(
           "The provided continue parameter is too old to display a consistent list result. You can start a new "
           "list without the continue parameter, or use the continue token in this response to retrieve the "
           "remainder of the results. Continuing with the provided token results in an inconsistent list - "
           "objects that were created, modified, or deleted between the time the first chunk was returned and "
           "now may show up in the list.");
+      // As kube-apiserver: a token that continues from the same key at the newest revision.
+      if (pos) e.set_continue_token(detail::encode_continue({-1, pos->after}));
+      return e;
     }
     return got.error();
   }

@@ -51,7 +51,17 @@ class registry_watch final : public watch_stream {
         translate(*got);
       }
     }
+    auto now = std::chrono::steady_clock::now();
+    if (pending_.empty() && !failed_ && w_ && bookmarks_ && now >= last_sent_ + interval_) {
+      pending_.push_back({watch_event_type::bookmark, bookmark(w_->cursor(), false)});
+    }
+    if (!pending_.empty()) last_sent_ = now;
     return drain();
+  }
+
+  std::optional<std::chrono::steady_clock::time_point> bookmark_due() const override {
+    if (!bookmarks_ || failed_ || !w_) return std::nullopt;
+    return last_sent_ + interval_;
   }
 
   std::vector<watch_event> next(std::stop_token stop,

@@ -1,4 +1,6 @@
 // registry_write.cpp — create, update and patch: one pipeline for every writer.
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
@@ -110,6 +112,23 @@ result<void> check_depth(const json& doc) {
   return {};
 }
 
+// Labels, annotations, finalizers and ownerReferences are omitempty in kube's types: an
+// emptied one is not stored (a patch removing the last label leaves no "labels": {}).
+void drop_empty_metadata(object& o) {
+  const json& m = std::as_const(o).metadata();
+  bool any = false;
+  for (const char* k : {"labels", "annotations", "finalizers", "ownerReferences", "managedFields"}) {
+    auto it = m.find(k);
+    if (it != m.end() && (it->is_null() || (it->is_structured() && it->empty()))) any = true;
+  }
+  if (!any) return;
+  json& mm = o.metadata();
+  for (const char* k : {"labels", "annotations", "finalizers", "ownerReferences", "managedFields"}) {
+    auto it = mm.find(k);
+    if (it != mm.end() && (it->is_null() || (it->is_structured() && it->empty()))) mm.erase(it);
+  }
+}
+
 }  // namespace
 
 core::apply_options registry::impl::managed_options(const resource_handler& h, const write_options& o,
@@ -141,7 +160,8 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
   }
   if (auto t = check_type(h, obj); !t) return t.error();
   if (!obj.resource_version().empty()) {
-    return api_error::bad_request("resourceVersion should not be set on objects to be created");
+    // kube-apiserver's storage refuses it with a plain error: a 500 with no reason.
+    return api_error(500, core::reason::unknown, "resourceVersion should not be set on objects to be created");
   }
   obj.set_namespace(ns);
   if (obj.name().empty()) {
@@ -167,7 +187,14 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
   }
   if (auto r = admit(h, obj, nullptr, o); !r) return r.error();
   if (!managed_done) obj.data() = core::record_update(json(), std::move(obj.data()), managed_options(h, o));
-  if (o.dry_run) return present(h, core::make_object_ptr(std::move(obj)));
+  drop_empty_metadata(obj);
+  if (o.dry_run) {
+    // A dry run still answers 409 for a name that is taken.
+    if (obj.generate_name().empty() && store->get(h.shard, {ns, std::string(obj.name())})) {
+      return api_error::already_exists(h.gr(), std::string(obj.name()));
+    }
+    return present(h, core::make_object_ptr(std::move(obj)));
+  }
 
   // generateName: a clash with an existing name gets a new suffix, up to 8 tries.
   const bool generated = !obj.generate_name().empty();
@@ -235,6 +262,7 @@ result<object_ptr> registry::impl::commit_update(const resource_handler& h, cons
   next.set_resource_version(old->resource_version());
   if (same_but_managed_fields(*old, next)) return present(h, old);
   if (!managed_done) next.data() = core::record_update(old->data(), std::move(next.data()), managed_options(h, o));
+  drop_empty_metadata(next);
   auto expected = storage::parse_revision(old->resource_version());
   if (!expected) return expected.error();
   object_key key{std::string(old->namespace_()), std::string(old->name())};

@@ -37,7 +37,7 @@ struct watch_event {
 class watch_stream {
  public:
   virtual ~watch_stream() = default;
-  // Events ready now (possibly none).
+  // Events ready now (possibly none); a BOOKMARK when one is due (see bookmark_due).
   virtual std::vector<watch_event> poll() = 0;
   // Waits for events until stop or deadline; empty on stop or timeout.
   virtual std::vector<watch_event> next(
@@ -46,6 +46,9 @@ class watch_stream {
   virtual bool done() const = 0;
   // Called (from a writer's thread) when poll() may have something new. Must be cheap.
   virtual void set_notify(std::function<void()> fn) = 0;
+  // When poll() will next owe an idle BOOKMARK (bookmarks asked for and nothing sent
+  // since); nullopt when bookmarks are off. Asynchronous consumers set a timer to it.
+  virtual std::optional<std::chrono::steady_clock::time_point> bookmark_due() const { return std::nullopt; }
 };
 
 }  // namespace ktk::apiserver

@@ -69,6 +69,13 @@ class api_error : public std::runtime_error {
   const std::string& reason() const noexcept { return reason_; }
   const std::string& message() const noexcept { return message_; }
   const status_details& details() const noexcept { return details_; }
+  // Status.metadata.continue: on the 410 for a list whose continue token fell out of
+  // the history, a token that continues the list at the newest revision.
+  const std::string& continue_token() const noexcept { return continue_; }
+  api_error& set_continue_token(std::string token) {
+    continue_ = std::move(token);
+    return *this;
+  }
 
   // The Status object: {"kind":"Status","apiVersion":"v1","metadata":{},
   // "status":"Failure","message":...,"reason":...,"details":...,"code":...}
@@ -107,6 +114,7 @@ class api_error : public std::runtime_error {
   std::string reason_;
   std::string message_;
   status_details details_;
+  std::string continue_;
 };
 
 bool is_not_found(const api_error& e);

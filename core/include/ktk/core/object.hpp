@@ -10,6 +10,7 @@
 //   o.labels();  // {"app": "web"}
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,9 +45,17 @@ class object {
   // Takes a JSON document; it must be a JSON object (std::invalid_argument otherwise).
   explicit object(json j);
   object(std::string_view api_version, std::string_view kind);
+  object(const object& o) : j_(o.j_) {}
+  object(object&& o) noexcept : j_(std::move(o.j_)), text_(o.text_.exchange(nullptr)) {}
+  object& operator=(const object& o);
+  object& operator=(object&& o) noexcept;
+  ~object() { delete text_.load(std::memory_order_relaxed); }
 
   const json& data() const noexcept { return j_; }
-  json& data() noexcept { return j_; }
+  json& data() noexcept {
+    forget_text();
+    return j_;
+  }
 
   // apiVersion / kind ("" when absent).
   std::string_view api_version() const;
@@ -123,9 +132,19 @@ class object {
 
   // Serialises to compact JSON.
   std::string dump() const;
+  // The compact JSON text, computed on first use and kept: the HTTP server writes one
+  // stored object to many watchers and serialises it once. Thread-safe on a const
+  // object. Every non-const member forgets it; do not keep a reference from the
+  // non-const data() across this call.
+  const std::string& json_text() const;
 
  private:
+  void forget_text() noexcept {
+    if (text_.load(std::memory_order_relaxed)) delete text_.exchange(nullptr, std::memory_order_acq_rel);
+  }
+
   json j_;
+  mutable std::atomic<const std::string*> text_{nullptr};  // owned; null until json_text()
 };
 
 // What the store hands out: an immutable snapshot, shared by every reader.
