@@ -1,0 +1,55 @@
+// http/router.hpp — an HTTP request → the registry call → an HTTP answer.
+//
+// Pure and synchronous: no sockets. A request is answered with a `response`, or, for
+// a watch, with a `watch_start` the session streams. The router holds no request
+// semantics of its own; it parses paths, parameters and bodies, calls the registry,
+// and encodes what comes back (JSON, YAML, Table, PartialObjectMetadata).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "http/message.hpp"
+#include "ktk/apiserver/registry.hpp"
+#include "ktk/apiserver/watch.hpp"
+
+namespace ktk::apiserver::http {
+
+struct router_options {
+  std::string server_address;  // "127.0.0.1:PORT", for /api's serverAddressByClientCIDRs
+  std::chrono::seconds max_watch_timeout{1800};
+};
+
+struct watch_start {
+  std::unique_ptr<watch_stream> stream;
+  std::chrono::seconds timeout{0};  // the session ends the watch (cleanly) after this
+  std::string content_type;
+  // One event → one line of the body, newline included.
+  std::function<std::string(const watch_event&)> encode;
+};
+
+using routed = std::variant<response, watch_start>;
+
+class router {
+ public:
+  // Borrows `reg`.
+  router(registry& reg, router_options opts);
+
+  // Thread-safe: any number of threads may route at once.
+  routed handle(const request& req) const;
+
+ private:
+  routed handle_resource(const request& req) const;
+  response handle_openapi(const request& req) const;
+
+  registry& reg_;
+  router_options opts_;
+};
+
+// A Status answer for `e` (its code is the HTTP status).
+response error_response(const core::api_error& e);
+
+}  // namespace ktk::apiserver::http

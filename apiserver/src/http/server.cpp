@@ -1,0 +1,109 @@
+// server.cpp — the listener, the io threads and clean shutdown.
+#include "ktk/apiserver/server.hpp"
+
+#include <future>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "http/router.hpp"
+#include "http/session.hpp"
+
+namespace ktk::apiserver {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class server::impl {
+ public:
+  impl(registry& reg, server_options opts)
+      : reg_(reg), opts_(std::move(opts)), ioc_(static_cast<int>(std::max(1u, opts_.io_threads))),
+        acceptor_(net::make_strand(ioc_)) {}
+
+  ~impl() { stop(); }
+
+  void start() {
+    if (started_) return;
+    tcp::endpoint ep(net::ip::make_address(opts_.address), opts_.port);
+    acceptor_.open(ep.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(ep);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+    std::string host = opts_.address.find(':') != std::string::npos ? "[" + opts_.address + "]" : opts_.address;
+    router_ = std::make_unique<http::router>(
+        reg_, http::router_options{.server_address = host + ":" + std::to_string(port_),
+                                   .max_watch_timeout = opts_.max_watch_timeout});
+    url_ = "http://" + host + ":" + std::to_string(port_);
+    started_ = true;
+    accept();
+    for (unsigned i = 0; i < std::max(1u, opts_.io_threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+
+  void stop() {
+    if (!started_ || stopped_.exchange(true)) return;
+    std::promise<void> closed;
+    net::post(acceptor_.get_executor(), [this, &closed] {
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+      closed.set_value();
+    });
+    closed.get_future().wait();
+    // Ask every session to end (watches get their last chunk), give them a moment to
+    // flush, then stop the loop.
+    sessions_.shutdown_all();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (sessions_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ioc_.stop();
+    threads_.clear();  // joins
+  }
+
+  std::uint16_t port() const { return port_; }
+  const std::string& url() const { return url_; }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (!stopped_ && acceptor_.is_open()) accept();
+        return;
+      }
+      if (stopped_) return;
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<http::session>(std::move(socket), *router_,
+                                      http::session_limits{.max_body_bytes = opts_.max_body_bytes,
+                                                           .max_header_bytes = opts_.max_header_bytes,
+                                                           .read_timeout = opts_.read_timeout},
+                                      sessions_)
+          ->start();
+      accept();
+    });
+  }
+
+  registry& reg_;
+  server_options opts_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::unique_ptr<http::router> router_;
+  http::session_set sessions_;
+  std::vector<std::jthread> threads_;
+  std::atomic<bool> stopped_{false};
+  bool started_ = false;
+  std::uint16_t port_ = 0;
+  std::string url_;
+};
+
+server::server(registry& reg, server_options opts) : impl_(std::make_unique<impl>(reg, std::move(opts))) {}
+server::~server() = default;
+void server::start() { impl_->start(); }
+void server::stop() { impl_->stop(); }
+std::uint16_t server::port() const { return impl_->port(); }
+std::string server::url() const { return impl_->url(); }
+
+}  // namespace ktk::apiserver

@@ -1,0 +1,321 @@
+// session.cpp — the HTTP/1.1 connection state machine.
+#include "http/session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http/route.hpp"
+
+namespace ktk::apiserver::http {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// ---- session_set -----------------------------------------------------------------
+
+void session_set::add(const std::shared_ptr<session>& s) {
+  std::lock_guard lock(mu_);
+  live_[s.get()] = s;
+}
+
+void session_set::remove(const session* s) {
+  std::lock_guard lock(mu_);
+  live_.erase(s);
+}
+
+std::size_t session_set::shutdown_all() {
+  std::vector<std::shared_ptr<session>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [_, w] : live_) {
+      if (auto s = w.lock()) all.push_back(std::move(s));
+    }
+  }
+  for (auto& s : all) s->shutdown();
+  return all.size();
+}
+
+std::size_t session_set::size() const {
+  std::lock_guard lock(mu_);
+  return live_.size();
+}
+
+// ---- session ---------------------------------------------------------------------
+
+namespace {
+
+// A Warning header value as kube-apiserver writes it: 299 - "text".
+std::string warning_value(const std::string& text) {
+  std::string v = "299 - \"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') v.push_back('\\');
+    if (c == '\n' || c == '\r') c = ' ';
+    v.push_back(c);
+  }
+  v.push_back('"');
+  return v;
+}
+
+response status_response(unsigned code, const char* reason, const std::string& message) {
+  return error_response(core::api_error(static_cast<int>(code), reason, message));
+}
+
+}  // namespace
+
+session::session(tcp::socket&& socket, const router& r, session_limits limits, session_set& set)
+    : stream_(std::move(socket)), router_(r), limits_(limits), set_(set), watch_deadline_(stream_.get_executor()),
+      bookmark_timer_(stream_.get_executor()), write_deadline_(stream_.get_executor()) {}
+
+session::~session() { set_.remove(this); }
+
+void session::start() {
+  set_.add(shared_from_this());
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void session::shutdown() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->on_shutdown(); });
+}
+
+void session::on_shutdown() {
+  shutting_down_ = true;
+  if (closed_) return;
+  if (watch_) {
+    finish_watch();
+  } else if (!writing_) {
+    close();
+  }
+}
+
+void session::close(bool abort) {
+  if (closed_) return;
+  closed_ = true;
+  watch_.reset();
+  watch_deadline_.cancel();
+  bookmark_timer_.cancel();
+  write_deadline_.cancel();
+  beast::error_code ec;
+  // A client that stopped reading would otherwise pin the unsent bytes in the kernel
+  // until the orphan timeout: reset the connection instead.
+  if (abort) stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
+}
+
+// Half-closes, then reads and drops what the client still sends until it closes too
+// (or a short timeout): closing with unread bytes would reset the connection and the
+// client could lose the answer it was just sent (a 413 sent before the body arrived).
+void session::linger_close() {
+  if (closed_) return;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close();
+  stream_.expires_after(std::chrono::seconds(2));
+  stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code rec, std::size_t) {
+    if (rec) return self->close();
+    self->linger_close_read();
+  });
+}
+
+void session::linger_close_read() {
+  stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->close();
+    self->linger_close_read();
+  });
+}
+
+void session::do_read() {
+  if (shutting_down_) return close();
+  parser_.emplace();
+  parser_->body_limit(limits_.max_body_bytes);
+  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  stream_.expires_after(limits_.read_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void session::on_header(beast::error_code ec) {
+  if (ec == bhttp::error::header_limit) {
+    keep_alive_ = false;
+    return respond(status_response(431, "", "request header fields too large"));
+  }
+  // A Content-Length over the limit fails already here.
+  if (ec == bhttp::error::body_limit) return on_read(ec);
+  if (ec) return close();
+  auto& req = parser_->get();
+  if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+    auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, req.version());
+    bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+      if (wec) return self->close();
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
+    });
+    return;
+  }
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code rec, std::size_t) { self->on_read(rec); });
+}
+
+void session::on_read(beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    keep_alive_ = false;
+    return respond(status_response(413, core::reason::request_entity_too_large,
+                                   "Request entity too large: limit is " + std::to_string(limits_.max_body_bytes)));
+  }
+  if (ec) return close();
+  auto msg = parser_->release();
+  keep_alive_ = msg.keep_alive();
+  version_ = msg.version();
+  head_ = msg.method() == bhttp::verb::head;
+
+  auto target = parse_target(std::string_view(msg.target().data(), msg.target().size()));
+  if (!target) {
+    return respond(status_response(400, core::reason::bad_request, "malformed URL escape in the request target"));
+  }
+  request req{.method = std::string(msg.method_string()),
+              .path = std::move(target->path),
+              .query = std::move(target->query),
+              .accept = std::string(msg[bhttp::field::accept]),
+              .content_type = std::string(msg[bhttp::field::content_type]),
+              .user_agent = std::string(msg[bhttp::field::user_agent]),
+              .body = std::move(msg.body())};
+  routed r = router_.handle(req);
+  if (auto* w = std::get_if<watch_start>(&r)) return start_watch(std::move(*w));
+  respond(std::move(std::get<response>(r)));
+}
+
+void session::respond(response&& r) {
+  auto res = std::make_shared<string_response>(static_cast<bhttp::status>(r.status), version_);
+  res->set(bhttp::field::content_type, r.content_type);
+  res->set(bhttp::field::cache_control, "no-cache, private");
+  for (const auto& w : r.warnings) res->insert(bhttp::field::warning, warning_value(w));
+  res->keep_alive(keep_alive_ && !shutting_down_);
+  if (head_) {
+    res->content_length(r.body.size());
+  } else {
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+  }
+  write(std::move(res));
+}
+
+void session::write(std::shared_ptr<string_response> res) {
+  writing_ = true;
+  stream_.expires_after(limits_.read_timeout);
+  bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+    self->writing_ = false;
+    if (ec) return self->close();
+    if (!res->keep_alive() || self->shutting_down_) return self->linger_close();
+    self->do_read();
+  });
+}
+
+// ---- watch -----------------------------------------------------------------------
+
+void session::start_watch(watch_start&& w) {
+  watch_ = std::move(w.stream);
+  encode_ = std::move(w.encode);
+  // The connection closes after the watch, so a stray byte from the client never
+  // lands in a half-read request.
+  keep_alive_ = false;
+  auto res = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::ok, version_);
+  res->set(bhttp::field::content_type, w.content_type);
+  res->set(bhttp::field::cache_control, "no-cache, private");
+  res->keep_alive(false);
+  res->chunked(true);
+  auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
+  writing_ = true;
+  stream_.expires_after(limits_.read_timeout);
+  bhttp::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
+    self->writing_ = false;
+    if (ec) return self->close();
+    self->stream_.expires_never();
+    self->watch_for_hangup();
+    self->pump();
+  });
+
+  watch_deadline_.expires_after(w.timeout);
+  watch_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->finish_watch();
+  });
+  watch_->set_notify([weak = weak_from_this(), pending = notify_pending_, ex = stream_.get_executor()] {
+    if (pending->exchange(true)) return;
+    net::post(ex, [weak, pending] {
+      pending->store(false);
+      if (auto self = weak.lock()) self->pump();
+    });
+  });
+}
+
+// Reads (and discards) while streaming, to notice the client hanging up.
+void session::watch_for_hangup() {
+  stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->close();
+    if (!self->closed_) self->watch_for_hangup();
+  });
+}
+
+void session::pump() {
+  if (!watch_ || writing_ || closed_) return;
+  if (ending_) return finish_watch();
+  chunk_.clear();
+  for (const auto& ev : watch_->poll()) chunk_ += encode_(ev);
+  if (!chunk_.empty()) return write_chunk();
+  if (watch_->done()) return finish_watch();
+  arm_bookmark_timer();
+}
+
+void session::write_chunk() {
+  writing_ = true;
+  // Our own deadline rather than the stream's: a timed-out client is reset (see close),
+  // which the stream's own timeout would not do.
+  write_deadline_.expires_after(limits_.read_timeout);
+  write_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock(); self && self->writing_) self->close(/*abort=*/true);
+  });
+  net::async_write(stream_, bhttp::make_chunk(net::buffer(chunk_)),
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->writing_ = false;
+                     self->write_deadline_.cancel();
+                     if (ec) return self->close(/*abort=*/true);
+                     if (self->ending_) return self->finish_watch();
+                     if (self->watch_ && self->watch_->done()) return self->finish_watch();
+                     self->pump();
+                   });
+}
+
+void session::arm_bookmark_timer() {
+  auto due = watch_->bookmark_due();
+  if (!due || (bookmark_armed_ && *bookmark_armed_ == *due)) return;
+  bookmark_armed_ = due;
+  bookmark_timer_.expires_at(*due);
+  bookmark_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      self->bookmark_armed_.reset();
+      self->pump();
+    }
+  });
+}
+
+void session::finish_watch() {
+  ending_ = true;
+  if (closed_ || writing_) return;  // the write in flight comes back here
+  if (!watch_) return close();
+  watch_.reset();
+  watch_deadline_.cancel();
+  bookmark_timer_.cancel();
+  writing_ = true;
+  stream_.expires_after(limits_.read_timeout);
+  net::async_write(stream_, bhttp::make_chunk_last(), [self = shared_from_this()](beast::error_code, std::size_t) {
+    self->writing_ = false;
+    self->close();
+  });
+}
+
+}  // namespace ktk::apiserver::http

@@ -1,0 +1,105 @@
+// http/session.hpp — one HTTP/1.1 connection: read a request, route it, write the
+// answer; keep-alive; chunked watch streams fed from the registry's watch.
+//
+// A session lives on its own strand (the socket's executor) and keeps itself alive
+// with shared_from_this while an operation is pending. A watch notifies from the
+// writer's thread; the notification only posts to the strand, so a slow client never
+// holds up a writer: its backlog stays in the registry's event ring, and a watcher
+// that falls off the ring gets 410 Expired.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/router.hpp"
+
+namespace ktk::apiserver::http {
+
+struct session_limits {
+  std::size_t max_body_bytes;
+  std::size_t max_header_bytes;
+  std::chrono::seconds read_timeout;
+};
+
+class session;
+
+// The live sessions, so the server can end them all on shutdown.
+class session_set {
+ public:
+  void add(const std::shared_ptr<session>& s);
+  void remove(const session* s);
+  // Asks every live session to end; returns how many there were.
+  std::size_t shutdown_all();
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<const session*, std::weak_ptr<session>> live_;  // guarded by mu_
+};
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(boost::asio::ip::tcp::socket&& socket, const router& r, session_limits limits, session_set& set);
+  ~session();
+
+  void start();
+  // Ends the session from any thread: a watch gets its final chunk, then the socket closes.
+  void shutdown();
+
+ private:
+  using string_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void do_read();
+  void on_header(boost::beast::error_code ec);
+  void on_read(boost::beast::error_code ec);
+  void respond(response&& r);
+  void write(std::shared_ptr<string_response> res);
+  void on_shutdown();
+  void close(bool abort = false);
+  void linger_close();
+  void linger_close_read();
+
+  void start_watch(watch_start&& w);
+  void pump();
+  void write_chunk();
+  void finish_watch();
+  void arm_bookmark_timer();
+  void watch_for_hangup();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  const router& router_;
+  session_limits limits_;
+  session_set& set_;
+  bool keep_alive_ = true;
+  bool head_ = false;
+  unsigned version_ = 11;
+  bool writing_ = false;
+  bool shutting_down_ = false;
+  bool closed_ = false;
+
+  // The watch being streamed, if any.
+  std::unique_ptr<watch_stream> watch_;
+  std::function<std::string(const watch_event&)> encode_;
+  std::shared_ptr<std::atomic<bool>> notify_pending_ = std::make_shared<std::atomic<bool>>(false);
+  boost::asio::steady_timer watch_deadline_;
+  boost::asio::steady_timer bookmark_timer_;
+  boost::asio::steady_timer write_deadline_;  // a watch write must finish by then
+  std::optional<std::chrono::steady_clock::time_point> bookmark_armed_;
+  std::string chunk_;
+  bool ending_ = false;
+  std::array<char, 512> sink_{};
+};
+
+}  // namespace ktk::apiserver::http
