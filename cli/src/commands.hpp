@@ -1,0 +1,12 @@
+// commands.hpp — the subcommands of `ktk`. Each takes the arguments after its name
+// and returns the process exit code; usage_error is reported by main with exit 2.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ktk::cli {
+
+int serve(const std::vector<std::string>& argv);
+
+}  // namespace ktk::cli

@@ -1,0 +1,104 @@
+// serve.cpp — `ktk serve`: the in-memory API server as a process.
+//
+// Contract (DESIGN.md): once it accepts requests it writes the kubeconfig (when
+// asked) and prints exactly one line `ktk: serving on URL`; SIGTERM or SIGINT stop
+// it cleanly with exit 0.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <pthread.h>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "kubeconfig_writer.hpp"
+#include "ktk/apiserver/crd_loader.hpp"
+#include "ktk/apiserver/registry.hpp"
+#include "ktk/apiserver/server.hpp"
+
+namespace ktk::cli {
+
+namespace {
+
+constexpr const char* serve_usage =
+    "usage: ktk serve [--address A] [--port P] [--kubeconfig-out FILE] [--crds PATH]...\n"
+    "                 [--etcd URL] [--tls] [--watch-history N] [--io-threads N]\n";
+
+std::size_t parse_count(const std::string& flag, const std::string& v, std::size_t max) {
+  std::size_t pos = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(v, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos != v.size() || v.empty() || n > max) {
+    throw usage_error("--" + flag + ": \"" + v + "\" is not a number between 0 and " + std::to_string(max));
+  }
+  return static_cast<std::size_t>(n);
+}
+
+}  // namespace
+
+int serve(const std::vector<std::string>& argv) {
+  args a(argv, {"address", "port", "kubeconfig-out", "crds", "etcd", "watch-history", "io-threads"}, {"tls", "help"});
+  if (a.has("help")) {
+    std::cout << serve_usage;
+    return 0;
+  }
+  if (a.has("etcd")) {
+    std::cerr << "ktk serve: --etcd is not wired yet: the etcd storage backend lands with `ktk envtest --mode etcd`\n";
+    return 2;
+  }
+  if (a.has("tls")) {
+    std::cerr << "ktk serve: --tls is not supported yet\n";
+    return 2;
+  }
+  apiserver::registry_options ropts;
+  if (auto h = a.value("watch-history")) ropts.history = std::max<std::size_t>(1, parse_count("watch-history", *h, 100000000));
+  apiserver::server_options sopts;
+  if (auto addr = a.value("address")) sopts.address = *addr;
+  if (auto p = a.value("port")) sopts.port = static_cast<std::uint16_t>(parse_count("port", *p, 65535));
+  if (auto t = a.value("io-threads")) sopts.io_threads = static_cast<unsigned>(std::max<std::size_t>(1, parse_count("io-threads", *t, 64)));
+
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  apiserver::registry reg(ropts);
+  std::vector<std::filesystem::path> crds;
+  for (const auto& c : a.values("crds")) crds.emplace_back(c);
+  if (!crds.empty()) {
+    try {
+      apiserver::install_crds(reg, crds);
+    } catch (const apiserver::crd_install_error& e) {
+      std::cerr << "ktk serve: --crds: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  apiserver::server srv(reg, sopts);
+  try {
+    srv.start();
+  } catch (const std::exception& e) {
+    std::cerr << "ktk serve: cannot listen on " << sopts.address << ":" << sopts.port << ": " << e.what() << "\n";
+    return 1;
+  }
+  if (auto out = a.value("kubeconfig-out")) {
+    try {
+      write_kubeconfig(*out, {.server = srv.url()});
+    } catch (const std::exception& e) {
+      std::cerr << "ktk serve: --kubeconfig-out: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cout << "ktk: serving on " << srv.url() << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  srv.stop();
+  return 0;
+}
+
+}  // namespace ktk::cli
