@@ -2,11 +2,13 @@
 #include "ktk/apiserver/server.hpp"
 
 #include <future>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "http/router.hpp"
@@ -19,20 +21,23 @@ using tcp = net::ip::tcp;
 
 class server::impl {
  public:
-  impl(registry& reg, server_options opts)
-      : reg_(reg), opts_(std::move(opts)), ioc_(static_cast<int>(std::max(1u, opts_.io_threads))),
-        acceptor_(net::make_strand(ioc_)) {}
+  // One io_context per io thread, each run by its own thread: connections are spread
+  // over them round-robin, so no scheduler lock is shared between threads.
+  impl(registry& reg, server_options opts) : reg_(reg), opts_(std::move(opts)) {
+    for (unsigned i = 0; i < std::max(1u, opts_.io_threads); ++i) contexts_.push_back(std::make_unique<net::io_context>());
+    acceptor_.emplace(net::make_strand(*contexts_[0]));
+  }
 
   ~impl() { stop(); }
 
   void start() {
     if (started_) return;
     tcp::endpoint ep(net::ip::make_address(opts_.address), opts_.port);
-    acceptor_.open(ep.protocol());
-    acceptor_.set_option(net::socket_base::reuse_address(true));
-    acceptor_.bind(ep);
-    acceptor_.listen(net::socket_base::max_listen_connections);
-    port_ = acceptor_.local_endpoint().port();
+    acceptor_->open(ep.protocol());
+    acceptor_->set_option(net::socket_base::reuse_address(true));
+    acceptor_->bind(ep);
+    acceptor_->listen(net::socket_base::max_listen_connections);
+    port_ = acceptor_->local_endpoint().port();
     std::string host = opts_.address.find(':') != std::string::npos ? "[" + opts_.address + "]" : opts_.address;
     router_ = std::make_unique<http::router>(
         reg_, http::router_options{.server_address = host + ":" + std::to_string(port_),
@@ -40,15 +45,18 @@ class server::impl {
     url_ = "http://" + host + ":" + std::to_string(port_);
     started_ = true;
     accept();
-    for (unsigned i = 0; i < std::max(1u, opts_.io_threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+    for (auto& c : contexts_) {
+      guards_.emplace_back(net::make_work_guard(*c));
+      threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+    }
   }
 
   void stop() {
     if (!started_ || stopped_.exchange(true)) return;
     std::promise<void> closed;
-    net::post(acceptor_.get_executor(), [this, &closed] {
+    net::post(acceptor_->get_executor(), [this, &closed] {
       boost::system::error_code ec;
-      acceptor_.close(ec);
+      acceptor_->close(ec);
       closed.set_value();
     });
     closed.get_future().wait();
@@ -59,7 +67,8 @@ class server::impl {
     while (sessions_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    ioc_.stop();
+    guards_.clear();
+    for (auto& c : contexts_) c->stop();
     threads_.clear();  // joins
   }
 
@@ -68,9 +77,10 @@ class server::impl {
 
  private:
   void accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
+    auto& target = *contexts_[next_context_++ % contexts_.size()];
+    acceptor_->async_accept(net::make_strand(target), [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec) {
-        if (!stopped_ && acceptor_.is_open()) accept();
+        if (!stopped_ && acceptor_->is_open()) accept();
         return;
       }
       if (stopped_) return;
@@ -88,8 +98,10 @@ class server::impl {
 
   registry& reg_;
   server_options opts_;
-  net::io_context ioc_;
-  tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  std::size_t next_context_ = 0;  // only touched on the acceptor's strand
+  std::optional<tcp::acceptor> acceptor_;
   std::unique_ptr<http::router> router_;
   http::session_set sessions_;
   std::vector<std::jthread> threads_;
