@@ -8,12 +8,16 @@
 #include <iostream>
 #include <pthread.h>
 
+#include <random>
+
 #include "args.hpp"
 #include "commands.hpp"
 #include "kubeconfig_writer.hpp"
+#include "ktk/apiserver/certs.hpp"
 #include "ktk/apiserver/crd_loader.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/apiserver/server.hpp"
+#include "ktk/core/base64.hpp"
 
 namespace ktk::cli {
 
@@ -37,6 +41,19 @@ std::size_t parse_count(const std::string& flag, const std::string& v, std::size
   return static_cast<std::size_t>(n);
 }
 
+// 32 random bytes as hex, from the kernel's generator.
+std::string random_token() {
+  std::random_device rd;
+  std::string t;
+  const char* hex = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) {
+    auto b = rd() & 0xff;
+    t.push_back(hex[b >> 4]);
+    t.push_back(hex[b & 15]);
+  }
+  return t;
+}
+
 }  // namespace
 
 int serve(const std::vector<std::string>& argv) {
@@ -47,10 +64,6 @@ int serve(const std::vector<std::string>& argv) {
   }
   if (a.has("etcd")) {
     std::cerr << "ktk serve: --etcd is not wired yet: the etcd storage backend lands with `ktk envtest --mode etcd`\n";
-    return 2;
-  }
-  if (a.has("tls")) {
-    std::cerr << "ktk serve: --tls is not supported yet\n";
     return 2;
   }
   apiserver::registry_options ropts;
@@ -78,6 +91,16 @@ int serve(const std::vector<std::string>& argv) {
       return 1;
     }
   }
+  // --tls: a fresh CA and serving certificate, and authentication on: the bearer token
+  // in the written kubeconfig, or a client certificate the CA signed.
+  kubeconfig_spec kc;
+  if (a.has("tls")) {
+    auto pki = apiserver::generate_certs({sopts.address, "127.0.0.1", "localhost"});
+    sopts.tls = apiserver::tls_config{pki.server_cert, pki.server_key, pki.ca_cert};
+    kc.token = random_token();
+    sopts.auth = {.tokens = {kc.token}, .client_certificates = true};
+    kc.ca_data_base64 = core::base64_encode(pki.ca_cert);
+  }
   apiserver::server srv(reg, sopts);
   try {
     srv.start();
@@ -87,7 +110,8 @@ int serve(const std::vector<std::string>& argv) {
   }
   if (auto out = a.value("kubeconfig-out")) {
     try {
-      write_kubeconfig(*out, {.server = srv.url()});
+      kc.server = srv.url();
+      write_kubeconfig(*out, kc);
     } catch (const std::exception& e) {
       std::cerr << "ktk serve: --kubeconfig-out: " << e.what() << "\n";
       return 1;

@@ -9,7 +9,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "http/router.hpp"
 #include "http/session.hpp"
@@ -17,6 +20,7 @@
 namespace ktk::apiserver {
 
 namespace net = boost::asio;
+namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 class server::impl {
@@ -42,7 +46,19 @@ class server::impl {
     router_ = std::make_unique<http::router>(
         reg_, http::router_options{.server_address = host + ":" + std::to_string(port_),
                                    .max_watch_timeout = opts_.max_watch_timeout});
-    url_ = "http://" + host + ":" + std::to_string(port_);
+    if (opts_.tls) {
+      ssl_.emplace(net::ssl::context::tls_server);
+      ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+      ssl_->use_certificate_chain(net::buffer(opts_.tls->certificate_pem));
+      ssl_->use_private_key(net::buffer(opts_.tls->private_key_pem), net::ssl::context::pem);
+      if (!opts_.tls->client_ca_pem.empty()) {
+        ssl_->add_certificate_authority(net::buffer(opts_.tls->client_ca_pem));
+        // Ask for a client certificate; verify it when one is given (Go's VerifyClientCertIfGiven).
+        ssl_->set_verify_mode(net::ssl::verify_peer);
+      }
+    }
+    url_ = (opts_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
     started_ = true;
     accept();
     for (auto& c : contexts_) {
@@ -86,12 +102,21 @@ class server::impl {
       if (stopped_) return;
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<http::session>(std::move(socket), *router_,
-                                      http::session_limits{.max_body_bytes = opts_.max_body_bytes,
-                                                           .max_header_bytes = opts_.max_header_bytes,
-                                                           .read_timeout = opts_.read_timeout},
-                                      sessions_)
-          ->start();
+      http::session_limits limits{.max_body_bytes = opts_.max_body_bytes,
+                                  .max_header_bytes = opts_.max_header_bytes,
+                                  .read_timeout = opts_.read_timeout,
+                                  .tokens = &opts_.auth.tokens,
+                                  .client_certificates = opts_.auth.client_certificates};
+      if (ssl_) {
+        using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+        std::make_shared<http::session<tls_stream>>(tls_stream(beast::tcp_stream(std::move(socket)), *ssl_), *router_,
+                                                    limits, sessions_)
+            ->start();
+      } else {
+        std::make_shared<http::session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *router_, limits,
+                                                           sessions_)
+            ->start();
+      }
       accept();
     });
   }
@@ -102,6 +127,7 @@ class server::impl {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::size_t next_context_ = 0;  // only touched on the acceptor's strand
   std::optional<tcp::acceptor> acceptor_;
+  std::optional<net::ssl::context> ssl_;  // set with options.tls
   std::unique_ptr<http::router> router_;
   http::session_set sessions_;
   std::vector<std::jthread> threads_;

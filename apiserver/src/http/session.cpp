@@ -3,6 +3,8 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <nlohmann/json.hpp>
 
 #include "http/route.hpp"
@@ -16,18 +18,18 @@ using tcp = net::ip::tcp;
 
 // ---- session_set -----------------------------------------------------------------
 
-void session_set::add(const std::shared_ptr<session>& s) {
+void session_set::add(const std::shared_ptr<session_base>& s) {
   std::lock_guard lock(mu_);
   live_[s.get()] = s;
 }
 
-void session_set::remove(const session* s) {
+void session_set::remove(const session_base* s) {
   std::lock_guard lock(mu_);
   live_.erase(s);
 }
 
 std::size_t session_set::shutdown_all() {
-  std::vector<std::shared_ptr<session>> all;
+  std::vector<std::shared_ptr<session_base>> all;
   {
     std::lock_guard lock(mu_);
     for (auto& [_, w] : live_) {
@@ -65,22 +67,43 @@ response status_response(unsigned code, const char* reason, const std::string& m
 
 }  // namespace
 
-session::session(tcp::socket&& socket, const router& r, session_limits limits, session_set& set)
-    : stream_(std::move(socket)), router_(r), limits_(limits), set_(set), watch_deadline_(stream_.get_executor()),
+template <class Stream>
+session<Stream>::session(Stream&& stream, const router& r, session_limits limits, session_set& set)
+    : stream_(std::move(stream)), router_(r), limits_(limits), set_(set), watch_deadline_(stream_.get_executor()),
       bookmark_timer_(stream_.get_executor()), write_deadline_(stream_.get_executor()) {}
 
-session::~session() { set_.remove(this); }
-
-void session::start() {
-  set_.add(shared_from_this());
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+template <class Stream>
+session<Stream>::~session() {
+  set_.remove(this);
 }
 
-void session::shutdown() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->on_shutdown(); });
+template <class Stream>
+void session<Stream>::start() {
+  set_.add(this->shared_from_this());
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (tls) {
+      self->lowest().expires_after(self->limits_.read_timeout);
+      self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+        if (ec) return self->close();
+        SSL* ssl = self->stream_.native_handle();
+        X509* peer = SSL_get1_peer_certificate(ssl);
+        self->peer_certificate_ok_ = peer && SSL_get_verify_result(ssl) == X509_V_OK;
+        X509_free(peer);
+        self->do_read();
+      });
+    } else {
+      self->do_read();
+    }
+  });
 }
 
-void session::on_shutdown() {
+template <class Stream>
+void session<Stream>::shutdown() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->on_shutdown(); });
+}
+
+template <class Stream>
+void session<Stream>::on_shutdown() {
   shutting_down_ = true;
   if (closed_) return;
   if (watch_) {
@@ -90,7 +113,8 @@ void session::on_shutdown() {
   }
 }
 
-void session::close(bool abort) {
+template <class Stream>
+void session<Stream>::close(bool abort) {
   if (closed_) return;
   closed_ = true;
   watch_.reset();
@@ -100,44 +124,48 @@ void session::close(bool abort) {
   beast::error_code ec;
   // A client that stopped reading would otherwise pin the unsent bytes in the kernel
   // until the orphan timeout: reset the connection instead.
-  if (abort) stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.socket().close(ec);
+  if (abort) lowest().socket().set_option(net::socket_base::linger(true, 0), ec);
+  lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+  lowest().socket().close(ec);
 }
 
 // Half-closes, then reads and drops what the client still sends until it closes too
 // (or a short timeout): closing with unread bytes would reset the connection and the
 // client could lose the answer it was just sent (a 413 sent before the body arrived).
-void session::linger_close() {
+template <class Stream>
+void session<Stream>::linger_close() {
   if (closed_) return;
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close();
-  stream_.expires_after(std::chrono::seconds(2));
-  stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code rec, std::size_t) {
+  lowest().expires_after(std::chrono::seconds(2));
+  lowest().async_read_some(net::buffer(sink_), [self = this->shared_from_this()](beast::error_code rec, std::size_t) {
     if (rec) return self->close();
     self->linger_close_read();
   });
 }
 
-void session::linger_close_read() {
-  stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+template <class Stream>
+void session<Stream>::linger_close_read() {
+  lowest().async_read_some(net::buffer(sink_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) return self->close();
     self->linger_close_read();
   });
 }
 
-void session::do_read() {
+template <class Stream>
+void session<Stream>::do_read() {
   if (shutting_down_) return close();
   parser_.emplace();
   parser_->body_limit(limits_.max_body_bytes);
   parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  stream_.expires_after(limits_.read_timeout);
+  lowest().expires_after(limits_.read_timeout);
   bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
-void session::on_header(beast::error_code ec) {
+template <class Stream>
+void session<Stream>::on_header(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) {
     keep_alive_ = false;
     return respond(status_response(431, "", "request header fields too large"));
@@ -148,7 +176,7 @@ void session::on_header(beast::error_code ec) {
   auto& req = parser_->get();
   if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
     auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, req.version());
-    bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+    bhttp::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code wec, std::size_t) {
       if (wec) return self->close();
       bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
                         [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
@@ -156,10 +184,11 @@ void session::on_header(beast::error_code ec) {
     return;
   }
   bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code rec, std::size_t) { self->on_read(rec); });
+                    [self = this->shared_from_this()](beast::error_code rec, std::size_t) { self->on_read(rec); });
 }
 
-void session::on_read(beast::error_code ec) {
+template <class Stream>
+void session<Stream>::on_read(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
     keep_alive_ = false;
     return respond(status_response(413, core::reason::request_entity_too_large,
@@ -170,6 +199,7 @@ void session::on_read(beast::error_code ec) {
   keep_alive_ = msg.keep_alive();
   version_ = msg.version();
   head_ = msg.method() == bhttp::verb::head;
+  if (!authenticated(msg)) return respond(status_response(401, core::reason::unauthorized, "Unauthorized"));
 
   auto target = parse_target(std::string_view(msg.target().data(), msg.target().size()));
   if (!target) {
@@ -187,7 +217,25 @@ void session::on_read(beast::error_code ec) {
   respond(std::move(std::get<response>(r)));
 }
 
-void session::respond(response&& r) {
+// A bearer token from the list, or a client certificate the client CA verified.
+template <class Stream>
+bool session<Stream>::authenticated(const bhttp::request<bhttp::string_body>& msg) {
+  const bool tokens = limits_.tokens && !limits_.tokens->empty();
+  if (!tokens && !limits_.client_certificates) return true;
+  if (limits_.client_certificates && peer_certificate_ok_) return true;
+  if (!tokens) return false;
+  std::string_view auth(msg[bhttp::field::authorization].data(), msg[bhttp::field::authorization].size());
+  constexpr std::string_view bearer = "Bearer ";
+  if (auth.size() <= bearer.size() || !beast::iequals(auth.substr(0, bearer.size()), bearer)) return false;
+  auto token = auth.substr(bearer.size());
+  for (const auto& t : *limits_.tokens) {
+    if (t == token) return true;
+  }
+  return false;
+}
+
+template <class Stream>
+void session<Stream>::respond(response&& r) {
   auto res = std::make_shared<string_response>(static_cast<bhttp::status>(r.status), version_);
   res->set(bhttp::field::content_type, r.content_type);
   res->set(bhttp::field::cache_control, "no-cache, private");
@@ -202,10 +250,11 @@ void session::respond(response&& r) {
   write(std::move(res));
 }
 
-void session::write(std::shared_ptr<string_response> res) {
+template <class Stream>
+void session<Stream>::write(std::shared_ptr<string_response> res) {
   writing_ = true;
-  stream_.expires_after(limits_.read_timeout);
-  bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+  lowest().expires_after(limits_.read_timeout);
+  bhttp::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
     self->writing_ = false;
     if (ec) return self->close();
     if (!res->keep_alive() || self->shutting_down_) return self->linger_close();
@@ -215,7 +264,8 @@ void session::write(std::shared_ptr<string_response> res) {
 
 // ---- watch -----------------------------------------------------------------------
 
-void session::start_watch(watch_start&& w) {
+template <class Stream>
+void session<Stream>::start_watch(watch_start&& w) {
   watch_ = std::move(w.stream);
   encode_ = std::move(w.encode);
   // The connection closes after the watch, so a stray byte from the client never
@@ -228,21 +278,21 @@ void session::start_watch(watch_start&& w) {
   res->chunked(true);
   auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
   writing_ = true;
-  stream_.expires_after(limits_.read_timeout);
-  bhttp::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
+  lowest().expires_after(limits_.read_timeout);
+  bhttp::async_write_header(stream_, *sr, [self = this->shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
     self->writing_ = false;
     if (ec) return self->close();
-    self->stream_.expires_never();
+    self->lowest().expires_never();
     self->watch_for_hangup();
     self->pump();
   });
 
   watch_deadline_.expires_after(w.timeout);
-  watch_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+  watch_deadline_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->finish_watch();
   });
-  watch_->set_notify([weak = weak_from_this(), pending = notify_pending_, ex = stream_.get_executor()] {
+  watch_->set_notify([weak = this->weak_from_this(), pending = notify_pending_, ex = stream_.get_executor()] {
     if (pending->exchange(true)) return;
     net::post(ex, [weak, pending] {
       pending->store(false);
@@ -252,14 +302,16 @@ void session::start_watch(watch_start&& w) {
 }
 
 // Reads (and discards) while streaming, to notice the client hanging up.
-void session::watch_for_hangup() {
-  stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+template <class Stream>
+void session<Stream>::watch_for_hangup() {
+  stream_.async_read_some(net::buffer(sink_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) return self->close();
     if (!self->closed_) self->watch_for_hangup();
   });
 }
 
-void session::pump() {
+template <class Stream>
+void session<Stream>::pump() {
   if (!watch_ || writing_ || closed_) return;
   if (ending_) return finish_watch();
   chunk_.clear();
@@ -269,17 +321,18 @@ void session::pump() {
   arm_bookmark_timer();
 }
 
-void session::write_chunk() {
+template <class Stream>
+void session<Stream>::write_chunk() {
   writing_ = true;
   // Our own deadline rather than the stream's: a timed-out client is reset (see close),
   // which the stream's own timeout would not do.
   write_deadline_.expires_after(limits_.read_timeout);
-  write_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+  write_deadline_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock(); self && self->writing_) self->close(/*abort=*/true);
   });
   net::async_write(stream_, bhttp::make_chunk(net::buffer(chunk_)),
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                   [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                      self->writing_ = false;
                      self->write_deadline_.cancel();
                      if (ec) return self->close(/*abort=*/true);
@@ -289,12 +342,13 @@ void session::write_chunk() {
                    });
 }
 
-void session::arm_bookmark_timer() {
+template <class Stream>
+void session<Stream>::arm_bookmark_timer() {
   auto due = watch_->bookmark_due();
   if (!due || (bookmark_armed_ && *bookmark_armed_ == *due)) return;
   bookmark_armed_ = due;
   bookmark_timer_.expires_at(*due);
-  bookmark_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+  bookmark_timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock()) {
       self->bookmark_armed_.reset();
@@ -303,7 +357,8 @@ void session::arm_bookmark_timer() {
   });
 }
 
-void session::finish_watch() {
+template <class Stream>
+void session<Stream>::finish_watch() {
   ending_ = true;
   if (closed_ || writing_) return;  // the write in flight comes back here
   if (!watch_) return close();
@@ -311,11 +366,14 @@ void session::finish_watch() {
   watch_deadline_.cancel();
   bookmark_timer_.cancel();
   writing_ = true;
-  stream_.expires_after(limits_.read_timeout);
-  net::async_write(stream_, bhttp::make_chunk_last(), [self = shared_from_this()](beast::error_code, std::size_t) {
+  lowest().expires_after(limits_.read_timeout);
+  net::async_write(stream_, bhttp::make_chunk_last(), [self = this->shared_from_this()](beast::error_code, std::size_t) {
     self->writing_ = false;
     self->close();
   });
 }
+
+template class session<beast::tcp_stream>;
+template class session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace ktk::apiserver::http

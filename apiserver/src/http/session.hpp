@@ -15,11 +15,14 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "http/router.hpp"
 
@@ -29,35 +32,49 @@ struct session_limits {
   std::size_t max_body_bytes;
   std::size_t max_header_bytes;
   std::chrono::seconds read_timeout;
+  // Authentication (empty tokens and no client certificates: everyone is let in).
+  const std::vector<std::string>* tokens = nullptr;
+  bool client_certificates = false;
 };
 
-class session;
+// What the server's shutdown needs from a session of either stream type.
+class session_base {
+ public:
+  virtual ~session_base() = default;
+  // Ends the session from any thread: a watch gets its final chunk, then the socket closes.
+  virtual void shutdown() = 0;
+};
 
 // The live sessions, so the server can end them all on shutdown.
 class session_set {
  public:
-  void add(const std::shared_ptr<session>& s);
-  void remove(const session* s);
+  void add(const std::shared_ptr<session_base>& s);
+  void remove(const session_base* s);
   // Asks every live session to end; returns how many there were.
   std::size_t shutdown_all();
   std::size_t size() const;
 
  private:
   mutable std::mutex mu_;
-  std::unordered_map<const session*, std::weak_ptr<session>> live_;  // guarded by mu_
+  std::unordered_map<const session_base*, std::weak_ptr<session_base>> live_;  // guarded by mu_
 };
 
-class session : public std::enable_shared_from_this<session> {
+// Stream: boost::beast::tcp_stream (HTTP) or boost::beast::ssl_stream<tcp_stream> (HTTPS).
+template <class Stream>
+class session : public session_base, public std::enable_shared_from_this<session<Stream>> {
  public:
-  session(boost::asio::ip::tcp::socket&& socket, const router& r, session_limits limits, session_set& set);
-  ~session();
+  session(Stream&& stream, const router& r, session_limits limits, session_set& set);
+  ~session() override;
 
   void start();
-  // Ends the session from any thread: a watch gets its final chunk, then the socket closes.
-  void shutdown();
+  void shutdown() override;
 
  private:
   using string_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  static constexpr bool tls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
+  boost::beast::tcp_stream& lowest() { return boost::beast::get_lowest_layer(stream_); }
+  bool authenticated(const boost::beast::http::request<boost::beast::http::string_body>& msg);
 
   void do_read();
   void on_header(boost::beast::error_code ec);
@@ -76,7 +93,8 @@ class session : public std::enable_shared_from_this<session> {
   void arm_bookmark_timer();
   void watch_for_hangup();
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
+  bool peer_certificate_ok_ = false;  // TLS: a client certificate the client CA verified
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   const router& router_;

@@ -18,11 +18,29 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ktk/apiserver/registry.hpp"
 
 namespace ktk::apiserver {
+
+// HTTPS: the serving certificate and key (PEM); client certificates signed by
+// client_ca_pem are verified when presented.
+struct tls_config {
+  std::string certificate_pem;
+  std::string private_key_pem;
+  std::string client_ca_pem;
+};
+
+// Authentication. When enabled, a request that presents none of these gets 401
+// Unauthorized, as kube-apiserver with anonymous auth off.
+struct auth_config {
+  std::vector<std::string> tokens;   // "Authorization: Bearer TOKEN"
+  bool client_certificates = false;  // a client certificate verified against tls.client_ca_pem
+  bool enabled() const { return !tokens.empty() || client_certificates; }
+};
 
 struct server_options {
   std::string address = "127.0.0.1";
@@ -39,6 +57,8 @@ struct server_options {
   std::chrono::seconds read_timeout{60};
   // The longest a watch stays open when the client gives no timeoutSeconds (kube: 30-60 min).
   std::chrono::seconds max_watch_timeout{1800};
+  std::optional<tls_config> tls;  // HTTPS when set
+  auth_config auth;
 };
 
 class server {
@@ -55,7 +75,7 @@ class server {
   void stop();
 
   std::uint16_t port() const;
-  // "http://ADDRESS:PORT".
+  // "http://ADDRESS:PORT", or https:// with TLS.
   std::string url() const;
 
   class impl;

@@ -1,0 +1,130 @@
+// certs.cpp — CA, serving and client certificates with OpenSSL 3.
+#include "ktk/apiserver/certs.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include <boost/asio/ip/address.hpp>
+
+namespace ktk::apiserver {
+
+namespace {
+
+template <auto Free>
+struct deleter {
+  template <class T>
+  void operator()(T* p) const {
+    Free(p);
+  }
+};
+using key_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY_free>>;
+using cert_ptr = std::unique_ptr<X509, deleter<X509_free>>;
+using bio_ptr = std::unique_ptr<BIO, deleter<BIO_free>>;
+
+void check(int ok, const char* what) {
+  if (ok <= 0) throw std::runtime_error(std::string("ktk: generating certificates: ") + what + " failed");
+}
+
+key_ptr new_key() {
+  key_ptr k(EVP_EC_gen("P-256"));
+  if (!k) throw std::runtime_error("ktk: generating certificates: EVP_EC_gen failed");
+  return k;
+}
+
+void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+  if (!ext) throw std::runtime_error("ktk: generating certificates: extension " + value);
+  check(X509_add_ext(cert, ext, -1), "X509_add_ext");
+  X509_EXTENSION_free(ext);
+}
+
+cert_ptr new_cert(EVP_PKEY* key, const std::string& cn, const std::string& org, X509* issuer, EVP_PKEY* issuer_key) {
+  cert_ptr c(X509_new());
+  check(X509_set_version(c.get(), 2), "X509_set_version");
+  unsigned char serial[16];
+  check(RAND_bytes(serial, sizeof serial), "RAND_bytes");
+  serial[0] &= 0x7f;
+  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+  check(BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c.get())) != nullptr, "BN_to_ASN1_INTEGER");
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(c.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(c.get()), 365L * 24 * 3600);
+  X509_NAME* name = X509_get_subject_name(c.get());
+  if (!org.empty()) {
+    check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(org.c_str()), -1,
+                                     -1, 0),
+          "X509_NAME_add_entry_by_txt");
+  }
+  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
+                                   -1, 0),
+        "X509_NAME_add_entry_by_txt");
+  check(X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name), "X509_set_issuer_name");
+  check(X509_set_pubkey(c.get(), key), "X509_set_pubkey");
+  (void)issuer_key;
+  return c;
+}
+
+std::string pem_of(X509* c) {
+  bio_ptr b(BIO_new(BIO_s_mem()));
+  check(PEM_write_bio_X509(b.get(), c), "PEM_write_bio_X509");
+  char* data = nullptr;
+  long n = BIO_get_mem_data(b.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::string pem_of(EVP_PKEY* k) {
+  bio_ptr b(BIO_new(BIO_s_mem()));
+  check(PEM_write_bio_PrivateKey(b.get(), k, nullptr, nullptr, 0, nullptr, nullptr), "PEM_write_bio_PrivateKey");
+  char* data = nullptr;
+  long n = BIO_get_mem_data(b.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+generated_certs generate_certs(const std::vector<std::string>& hosts) {
+  auto ca_key = new_key();
+  auto ca = new_cert(ca_key.get(), "ktk-ca", "", nullptr, nullptr);
+  add_ext(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE");
+  add_ext(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+  add_ext(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
+  check(X509_sign(ca.get(), ca_key.get(), EVP_sha256()), "X509_sign (CA)");
+
+  auto server_key = new_key();
+  auto server = new_cert(server_key.get(), "ktk-apiserver", "", ca.get(), ca_key.get());
+  std::string san;
+  for (const auto& h : hosts) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(h, ec);
+    if (!san.empty()) san += ",";
+    san += (ec ? "DNS:" : "IP:") + h;
+  }
+  if (san.empty()) san = "IP:127.0.0.1,DNS:localhost";
+  add_ext(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_ext(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  add_ext(server.get(), ca.get(), NID_ext_key_usage, "serverAuth");
+  add_ext(server.get(), ca.get(), NID_subject_alt_name, san);
+  check(X509_sign(server.get(), ca_key.get(), EVP_sha256()), "X509_sign (server)");
+
+  auto client_key = new_key();
+  auto client = new_cert(client_key.get(), "ktk-admin", "system:masters", ca.get(), ca_key.get());
+  add_ext(client.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_ext(client.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  add_ext(client.get(), ca.get(), NID_ext_key_usage, "clientAuth");
+  check(X509_sign(client.get(), ca_key.get(), EVP_sha256()), "X509_sign (client)");
+
+  return {pem_of(ca.get()),     pem_of(ca_key.get()),     pem_of(server.get()),
+          pem_of(server_key.get()), pem_of(client.get()), pem_of(client_key.get())};
+}
+
+}  // namespace ktk::apiserver
