@@ -177,7 +177,7 @@ core::result<bool> watch_param(const request& req) {
 
 bool pretty_param(const request& req) {
   auto p = req.param("pretty");
-  return p && (*p == "true" || *p == "1" || p->empty());
+  return p && *parse_bool("pretty", *p);
 }
 
 }  // namespace ktk::apiserver::http

@@ -7,6 +7,7 @@
 #include "http/encode.hpp"
 #include "http/openapi.hpp"
 #include "http/openapi_v2_proto.hpp"
+#include "http/params.hpp"
 #include "http/route.hpp"
 
 namespace ktk::apiserver::http {
@@ -20,6 +21,10 @@ response json_response(const json& j, bool pretty, std::string content_type = "a
   return {.status = 200, .content_type = std::move(content_type), .body = dump(j, pretty)};
 }
 
+bool is_read(const request& req) { return req.method == "GET" || req.method == "HEAD"; }
+
+}  // namespace
+
 response not_found_page() {
   return error_response(api_error(404, core::reason::not_found, "the server could not find the requested resource"));
 }
@@ -28,10 +33,6 @@ response method_not_allowed() {
   return error_response(
       api_error(405, core::reason::method_not_allowed, "the server does not allow this method on the requested resource"));
 }
-
-bool is_read(const request& req) { return req.method == "GET" || req.method == "HEAD"; }
-
-}  // namespace
 
 response error_response(const api_error& e) {
   return {.status = static_cast<unsigned>(e.code() > 0 ? e.code() : 500),
@@ -43,7 +44,7 @@ router::router(registry& reg, router_options opts) : reg_(reg), opts_(std::move(
 
 routed router::handle(const request& req) const {
   const std::string& p = req.path;
-  const bool pretty = req.param("pretty") && (*req.param("pretty") == "true" || *req.param("pretty") == "1");
+  const bool pretty = pretty_param(req);
   if (p == "/healthz" || p == "/livez" || p == "/readyz" || p.starts_with("/healthz/") || p.starts_with("/livez/") ||
       p.starts_with("/readyz/")) {
     if (!is_read(req)) return method_not_allowed();
@@ -96,7 +97,7 @@ routed router::handle(const request& req) const {
 }
 
 response router::handle_openapi(const request& req) const {
-  const bool pretty = req.param("pretty").has_value();
+  const bool pretty = pretty_param(req);
   std::vector<core::object_ptr> crds;
   if (auto l = reg_.list({"apiextensions.k8s.io", "v1", "customresourcedefinitions"}, "")) crds = l->items;
   const auto& m = reg_.mapper();

@@ -51,5 +51,9 @@ class router {
 
 // A Status answer for `e` (its code is the HTTP status).
 response error_response(const core::api_error& e);
+// kube-apiserver's answers for a path it does not serve (404) and a method a path
+// does not take (405).
+response not_found_page();
+response method_not_allowed();
 
 }  // namespace ktk::apiserver::http

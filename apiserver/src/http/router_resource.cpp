@@ -18,15 +18,6 @@ namespace {
 
 const core::gvr crd_resource{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};
 
-response not_found_page() {
-  return error_response(api_error(404, core::reason::not_found, "the server could not find the requested resource"));
-}
-
-response method_not_allowed() {
-  return error_response(
-      api_error(405, core::reason::method_not_allowed, "the server does not allow this method on the requested resource"));
-}
-
 // kube-apiserver returns the deleted object for these (ReturnDeletedObject), a Status
 // naming it for the other built-ins.
 bool returns_deleted_object(const core::resource_info& info, bool custom) {
@@ -45,7 +36,7 @@ class resource_request {
     auto out = negotiate(req_.accept, req_.param("includeObject").value_or(""));
     if (!out) return error_response(out.error());
     enc_.out = *out;
-    enc_.pretty = req_.param("pretty") && (*req_.param("pretty") == "true" || *req_.param("pretty") == "1");
+    enc_.pretty = pretty_param(req_);
     enc_.info = info_;
     enc_.now = reg_.clock().now();
     custom_ = is_custom();
