@@ -271,4 +271,17 @@ TEST_F(router_test, discovery_and_version) {
   EXPECT_EQ(call("GET", "/openapi/v3/apis/apps/v9").status, 404u);
 }
 
+TEST_F(router_test, openapi_answers_follow_crd_changes) {
+  const std::string gv = "apis/cnat.programming-kubernetes.info/v1alpha1";
+  EXPECT_FALSE(body(call("GET", "/openapi/v3"))["paths"].contains(gv));
+  EXPECT_EQ(call("GET", "/openapi/v3/" + gv).status, 404u);
+  const ktk::core::gvr crds{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};
+  ASSERT_TRUE(reg.create(crds, "", ktk::apiserver::testing::at_crd()));
+  EXPECT_TRUE(body(call("GET", "/openapi/v3"))["paths"].contains(gv));
+  EXPECT_EQ(call("GET", "/openapi/v3/" + gv).status, 200u);
+  EXPECT_NE(call("GET", "/openapi/v2").body.find("info.programming-kubernetes.cnat.v1alpha1.At"), std::string::npos);
+  ASSERT_TRUE(reg.remove(crds, {"", "ats.cnat.programming-kubernetes.info"}));
+  EXPECT_FALSE(body(call("GET", "/openapi/v3"))["paths"].contains(gv));
+}
+
 }  // namespace

@@ -96,15 +96,36 @@ routed router::handle(const request& req) const {
   return not_found_page();
 }
 
+// The documents depend only on the CRDs (the built-ins are fixed), so answers are
+// kept until a CRD changes: building every group-version document takes ~17 ms.
 response router::handle_openapi(const request& req) const {
-  const bool pretty = pretty_param(req);
   std::vector<core::object_ptr> crds;
   if (auto l = reg_.list({"apiextensions.k8s.io", "v1", "customresourcedefinitions"}, "")) crds = l->items;
+  std::string state;
+  for (const auto& c : crds) state.append(c->name()).append("@").append(c->resource_version()).append(",");
+  const bool protobuf = req.accept.find(openapi::v2_protobuf_accept) != std::string::npos ||
+                        req.accept.find(openapi::v2_protobuf_content_type) != std::string::npos;
+  const std::string key = req.path + (protobuf ? "#pb" : "") + (pretty_param(req) ? "#pretty" : "");
+  {
+    std::lock_guard lock(openapi_mu_);
+    if (openapi_state_ != state) {
+      openapi_state_ = state;
+      openapi_cache_.clear();
+    }
+    if (auto it = openapi_cache_.find(key); it != openapi_cache_.end()) return it->second;
+  }
+  response r = build_openapi(req, crds, protobuf);
+  std::lock_guard lock(openapi_mu_);
+  if (openapi_state_ == state && r.status == 200) openapi_cache_.emplace(key, r);
+  return r;
+}
+
+response router::build_openapi(const request& req, const std::vector<core::object_ptr>& crds, bool protobuf) const {
+  const bool pretty = pretty_param(req);
   const auto& m = reg_.mapper();
   if (req.path == "/openapi/v2" || req.path == "/swagger-2.0.0.pb-v1") {
     // client-go's OpenAPISchema() asks for the protobuf form only (kubectl ≤ 1.26).
-    if (req.accept.find(openapi::v2_protobuf_accept) != std::string::npos ||
-        req.accept.find(openapi::v2_protobuf_content_type) != std::string::npos) {
+    if (protobuf) {
       return response{.content_type = std::string(openapi::v2_protobuf_content_type),
                       .body = openapi::v2_protobuf(openapi::v2(m, crds))};
     }

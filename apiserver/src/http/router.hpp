@@ -8,9 +8,12 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "http/message.hpp"
 #include "ktk/apiserver/registry.hpp"
@@ -44,9 +47,14 @@ class router {
  private:
   routed handle_resource(const request& req) const;
   response handle_openapi(const request& req) const;
+  response build_openapi(const request& req, const std::vector<core::object_ptr>& crds, bool protobuf) const;
 
   registry& reg_;
   router_options opts_;
+  // OpenAPI answers for the CRD state `openapi_state_` (names@resourceVersions).
+  mutable std::mutex openapi_mu_;
+  mutable std::string openapi_state_;                      // guarded by openapi_mu_
+  mutable std::map<std::string, response> openapi_cache_;  // guarded by openapi_mu_; path#form → answer
 };
 
 // A Status answer for `e` (its code is the HTTP status).
