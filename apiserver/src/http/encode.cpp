@@ -35,7 +35,8 @@ json table_of(const encoder& e, const std::vector<core::object_ptr>& items) {
 
 }  // namespace
 
-response encoder::object(const core::object& o, unsigned status) const {
+response encoder::object(const core::object_ptr& p, unsigned status) const {
+  const core::object& o = *p;
   response r{.status = status, .content_type = content_type_of(out, false)};
   switch (out.form) {
     case output_form::json:
@@ -45,7 +46,7 @@ response encoder::object(const core::object& o, unsigned status) const {
       r.body = core::json_to_yaml(o.data());
       break;
     case output_form::table: {
-      auto t = table_of(*this, {core::make_object_ptr(core::object(o))});
+      auto t = table_of(*this, {p});
       r.body = dump(t, pretty);
       break;
     }

@@ -21,7 +21,7 @@ struct encoder {
   core::json printer_columns;  // the CRD version's additionalPrinterColumns, or null
   std::chrono::system_clock::time_point now;
 
-  response object(const core::object& o, unsigned status = 200) const;
+  response object(const core::object_ptr& o, unsigned status = 200) const;
   response list(const object_list& l) const;
   // One watch event as one line ("{"type":...,"object":...}\n").
   std::function<std::string(const watch_event&)> watch_lines() const;

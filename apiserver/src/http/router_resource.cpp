@@ -39,8 +39,8 @@ class resource_request {
     enc_.pretty = pretty_param(req_);
     enc_.info = info_;
     enc_.now = reg_.clock().now();
-    custom_ = is_custom();
-    if (enc_.out.form == output_form::table && custom_) enc_.printer_columns = printer_columns();
+    crd_ = crd_of_resource();
+    if (enc_.out.form == output_form::table && crd_) enc_.printer_columns = printer_columns();
 
     const bool collection = rp_.name.empty();
     if (collection && !rp_.subresource.empty()) return not_found_page();
@@ -81,16 +81,16 @@ class resource_request {
   }
 
  private:
-  bool is_custom() const {
+  // The CRD that defines this resource; null for built-ins.
+  object_ptr crd_of_resource() const {
     const auto& g = info_->resource.group;
-    if (g.find('.') == std::string::npos) return false;  // a CRD's group always has a dot
-    return reg_.get(crd_resource, {"", info_->resource.resource + "." + g}).ok();
+    if (g.find('.') == std::string::npos) return nullptr;  // a CRD's group always has a dot
+    auto crd = reg_.get(crd_resource, {"", info_->resource.resource + "." + g});
+    return crd ? *crd : nullptr;
   }
 
   json printer_columns() const {
-    auto crd = reg_.get(crd_resource, {"", info_->resource.resource + "." + info_->resource.group});
-    if (!crd) return nullptr;
-    const json* versions = (*crd)->at_path("spec.versions");
+    const json* versions = crd_->at_path("spec.versions");
     if (!versions || !versions->is_array()) return nullptr;
     for (const auto& v : *versions) {
       if (v.value("name", "") == info_->resource.version) {
@@ -103,7 +103,7 @@ class resource_request {
 
   response object_or_error(const core::result<object_ptr>& r, unsigned status = 200) {
     if (!r) return error_response(r.error());
-    auto resp = enc_.object(**r, status);
+    auto resp = enc_.object(*r, status);
     resp.warnings = std::move(warnings_);
     return resp;
   }
@@ -220,7 +220,7 @@ class resource_request {
     o->warnings = &warnings_;
     auto r = reg_.remove(info_->resource, key, *o);
     if (!r) return error_response(r.error());
-    if (!r->deleted || returns_deleted_object(*info_, custom_)) return object_or_error(r->object);
+    if (!r->deleted || returns_deleted_object(*info_, crd_ != nullptr)) return object_or_error(r->object);
     json details = {{"name", key.name}, {"group", info_->resource.group}, {"kind", info_->resource.resource}};
     if (r->object && !r->object->uid().empty()) details["uid"] = r->object->uid();
     json st = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"},
@@ -244,7 +244,7 @@ class resource_request {
   core::resource_info_ptr info_;
   std::chrono::seconds max_watch_;
   encoder enc_;
-  bool custom_ = false;
+  object_ptr crd_;  // the CRD defining the resource, for custom resources
   std::vector<std::string> warnings_;
 };
 
