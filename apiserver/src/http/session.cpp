@@ -314,8 +314,16 @@ template <class Stream>
 void session<Stream>::pump() {
   if (!watch_ || writing_ || closed_) return;
   if (ending_) return finish_watch();
+  // Chunks stay under max_chunk_bytes so that a slow but reading client finishes each
+  // write well within the write timeout; the rest waits in the backlog.
   chunk_.clear();
-  for (const auto& ev : watch_->poll()) chunk_ += encode_(ev);
+  if (backlog_.empty()) {
+    for (auto& ev : watch_->poll()) backlog_.push_back(std::move(ev));
+  }
+  while (!backlog_.empty() && chunk_.size() < max_chunk_bytes) {
+    chunk_ += encode_(backlog_.front());
+    backlog_.pop_front();
+  }
   if (!chunk_.empty()) return write_chunk();
   if (watch_->done()) return finish_watch();
   arm_bookmark_timer();
@@ -337,7 +345,7 @@ void session<Stream>::write_chunk() {
                      self->write_deadline_.cancel();
                      if (ec) return self->close(/*abort=*/true);
                      if (self->ending_) return self->finish_watch();
-                     if (self->watch_ && self->watch_->done()) return self->finish_watch();
+                     if (self->backlog_.empty() && self->watch_ && self->watch_->done()) return self->finish_watch();
                      self->pump();
                    });
 }

@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -115,6 +116,8 @@ class session : public session_base, public std::enable_shared_from_this<session
   boost::asio::steady_timer bookmark_timer_;
   boost::asio::steady_timer write_deadline_;  // a watch write must finish by then
   std::optional<std::chrono::steady_clock::time_point> bookmark_armed_;
+  static constexpr std::size_t max_chunk_bytes = 1024 * 1024;
+  std::deque<watch_event> backlog_;  // polled, not yet written (one poll's worth at most)
   std::string chunk_;
   bool ending_ = false;
   std::array<char, 512> sink_{};
