@@ -17,9 +17,7 @@ namespace {
 
 // apimachinery's query-parameter conversion: "0" and "false" (any case) are false,
 // anything else — "True" from the Python client, "" for a bare ?watch — is true.
-core::result<bool> parse_bool(std::string_view, std::string_view v) {
-  return !(v == "0" || core::ascii_lower(v) == "false");
-}
+bool parse_bool(std::string_view v) { return !(v == "0" || core::ascii_lower(v) == "false"); }
 
 core::result<std::int64_t> parse_int(std::string_view name, std::string_view v) {
   std::int64_t out = 0;
@@ -74,14 +72,10 @@ core::result<watch_options> watch_options_of(const request& req) {
                   .resource_version = param_or(req, "resourceVersion"),
                   .resource_version_match = param_or(req, "resourceVersionMatch")};
   if (auto b = req.param("allowWatchBookmarks")) {
-    auto v = parse_bool("allowWatchBookmarks", *b);
-    if (!v) return v.error();
-    o.allow_bookmarks = *v;
+    o.allow_bookmarks = parse_bool(*b);
   }
   if (auto s = req.param("sendInitialEvents")) {
-    auto v = parse_bool("sendInitialEvents", *s);
-    if (!v) return v.error();
-    o.send_initial_events = *v;
+    o.send_initial_events = parse_bool(*s);
   }
   return o;
 }
@@ -108,9 +102,7 @@ core::result<write_options> write_options_of(const request& req) {
     }
   }
   if (auto f = req.param("force")) {
-    auto v = parse_bool("force", *f);
-    if (!v) return v.error();
-    o.force = *v;
+    o.force = parse_bool(*f);
   }
   return o;
 }
@@ -127,9 +119,7 @@ core::result<delete_options> delete_options_of(const request& req) {
   }
   o.propagation_policy = param_or(req, "propagationPolicy");
   if (auto od = req.param("orphanDependents")) {
-    auto v = parse_bool("orphanDependents", *od);
-    if (!v) return v.error();
-    if (o.propagation_policy.empty()) o.propagation_policy = *v ? "Orphan" : "Background";
+    if (o.propagation_policy.empty()) o.propagation_policy = parse_bool(*od) ? "Orphan" : "Background";
   }
   if (req.body.empty()) return o;
   auto body = decode_body(req.content_type, req.body);
@@ -169,15 +159,15 @@ core::result<std::optional<std::chrono::seconds>> timeout_of(const request& req)
   return std::optional<std::chrono::seconds>(std::chrono::seconds(std::max<std::int64_t>(*n, 0)));
 }
 
-core::result<bool> watch_param(const request& req) {
+bool watch_param(const request& req) {
   auto w = req.param("watch");
   if (!w) return false;
-  return parse_bool("watch", *w);
+  return parse_bool(*w);
 }
 
 bool pretty_param(const request& req) {
   auto p = req.param("pretty");
-  return p && *parse_bool("pretty", *p);
+  return p && parse_bool(*p);
 }
 
 }  // namespace ktk::apiserver::http

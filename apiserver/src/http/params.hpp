@@ -21,8 +21,8 @@ core::result<delete_options> delete_options_of(const request& req);
 
 // timeoutSeconds, when given.
 core::result<std::optional<std::chrono::seconds>> timeout_of(const request& req);
-// watch=true|1 (or =false|0); 400 for anything else.
-core::result<bool> watch_param(const request& req);
+// watch: "0" and "false" (any case) are false, any other value true, as apimachinery reads it.
+bool watch_param(const request& req);
 bool pretty_param(const request& req);
 
 }  // namespace ktk::apiserver::http

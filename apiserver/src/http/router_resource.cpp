@@ -56,9 +56,7 @@ class resource_request {
     const auto& m = req_.method;
 
     if (m == "GET" || m == "HEAD") {
-      auto w = watch_param(req_);
-      if (!w) return error_response(w.error());
-      if (*w || rp_.legacy_watch) return watch(ns);
+      if (watch_param(req_) || rp_.legacy_watch) return watch(ns);
       if (collection) return list(ns);
       auto o = get_options_of(req_);
       if (!o) return error_response(o.error());
