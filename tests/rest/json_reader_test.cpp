@@ -1,0 +1,122 @@
+// json_reader_test.cpp — the fast JSON reader gives exactly what nlohmann's parser
+// gives: the same values of the same types, the same rejections.
+#include "../../client/src/rest/detail/json_reader.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <random>
+
+namespace {
+
+using ktk::client::rest::detail::read_json;
+using nlohmann::json;
+
+// Equal values and equal types all the way down (nlohmann's == calls 1u and 1 equal).
+bool same(const json& a, const json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+      if (ia.key() != ib.key() || !same(ia.value(), ib.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_number_float()) return a.dump() == b.dump();
+  return a == b;
+}
+
+void check(const std::string& text) {
+  auto want = json::parse(text, nullptr, false);
+  auto got = read_json(text);
+  EXPECT_EQ(got.is_discarded(), want.is_discarded()) << text;
+  if (!want.is_discarded()) {
+    EXPECT_TRUE(same(got, want)) << text << "\n got " << got.dump() << "\nwant " << want.dump();
+  }
+}
+
+TEST(json_reader, scalars) {
+  for (const char* t : {"0", "-0", "1", "-1", "18446744073709551615", "-9223372036854775808", "18446744073709551616",
+                        "-9223372036854775809", "1.5", "-2.25e-3", "1E10", "1e+2", "0.1", "1e400", "-1e400",
+                        "true", "false", "null", "\"\"", "\"x\""}) {
+    check(t);
+  }
+}
+
+TEST(json_reader, strings_and_escapes) {
+  for (const char* t : {R"("a\"b\\c\/d\b\f\n\r\t")", R"("\u0041\u00e9\u20ac")", R"("\ud83d\ude00")",
+                        R"("\ud83d")", R"("\ude00")", R"("\u12")", R"("\x")", "\"caf\xc3\xa9\"", "\"bad \xc3\x28\"",
+                        "\"tab\there\"", "\"unterminated"}) {
+    check(t);
+  }
+}
+
+TEST(json_reader, structures) {
+  for (const char* t : {"{}", "[]", " { \"a\" : [ 1 , 2 , { } ] , \"b\" : null } ", R"({"b":1,"a":2,"c":{"z":[]}})",
+                        R"({"a":1,"a":2})", R"({"a":{"x":1},"a":[2]})", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "[1 2]",
+                        "{1:2}", "", "  ", "[1] x", "[", "{\"a\":", "nul", "tru", "-", "01", "1.", ".5", "1e", "+1"}) {
+    check(t);
+  }
+}
+
+TEST(json_reader, deep_nesting_goes_to_nlohmann) {
+  std::string deep(300, '[');
+  deep += std::string(300, ']');
+  check(deep);
+}
+
+TEST(json_reader, a_kubernetes_object) {
+  check(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"web"},"managedFields":[
+      {"fieldsV1":{"f:spec":{"k:{\"name\":\"c\"}":{".":{}}}},"time":"2024-01-01T00:00:00Z"}]},
+      "spec":{"containers":[{"name":"c","ports":[{"containerPort":80}],"resources":{"limits":{"cpu":"1.5"}}}],
+      "terminationGracePeriodSeconds":30,"priority":-1,"ratio":0.25}})");
+}
+
+// Random documents through nlohmann's dump and back.
+json random_value(std::mt19937& rng, int depth) {
+  std::uniform_int_distribution<int> pick(0, depth > 4 ? 5 : 7);
+  switch (pick(rng)) {
+    case 0: return nullptr;
+    case 1: return rng() % 2 == 0;
+    case 2: return static_cast<std::int64_t>(rng()) - (1LL << 31);
+    case 3: return static_cast<std::uint64_t>(rng()) << 32 | rng();
+    case 4: return std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
+    case 5: {
+      static const std::vector<std::string> pieces = {"a", "b", "\"", "\\", "/", "\n", "\t", "\x01", " ",
+                                                      "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+      std::string s;
+      for (int i = 0, n = static_cast<int>(rng() % 12); i < n; ++i) s += pieces[rng() % pieces.size()];
+      return s;
+    }
+    case 6: {
+      json a = json::array();
+      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) a.push_back(random_value(rng, depth + 1));
+      return a;
+    }
+    default: {
+      json o = json::object();
+      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) o["k" + std::to_string(rng() % 7)] = random_value(rng, depth + 1);
+      return o;
+    }
+  }
+}
+
+TEST(json_reader, random_documents_round_trip) {
+  std::mt19937 rng(42);
+  for (int i = 0; i < 2000; ++i) {
+    auto v = random_value(rng, 0);
+    check(v.dump(-1, ' ', false, json::error_handler_t::replace));  // UTF-8 as it is
+    check(v.dump(-1, ' ', true, json::error_handler_t::replace));   // \uXXXX escapes, surrogate pairs
+    check(v.dump(2));                                                // whitespace
+    if (HasFailure()) return;
+  }
+}
+
+}  // namespace
