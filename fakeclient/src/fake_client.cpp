@@ -107,6 +107,20 @@ class fake_client::impl : public ktk::client::status_writer {
                                   core::quote(k.api_version()));
   }
 
+  // A namespaced type addressed without a namespace: the HTTP path has no such route,
+  // so a server answers 404 for an object path and 405 for a collection one. The fake
+  // fails the same way, so that a test that forgot the namespace fails here too.
+  result<void> scope_check(const gvr& r, const std::string& ns, bool collection) const {
+    if (!ns.empty()) return {};
+    auto info = owner_.reg_->mapper().by_resource(r);
+    if (!info || !info->namespaced) return {};
+    if (collection) {
+      return api_error(405, core::reason::method_not_allowed,
+                       "the server does not allow this method on the requested resource");
+    }
+    return api_error(404, core::reason::not_found, "the server could not find the requested resource");
+  }
+
   // Records the call and runs the reactors; an error means the call fails with it.
   result<void> intercept(action a) {
     std::vector<reactor> matched;
@@ -135,6 +149,7 @@ class fake_client::impl : public ktk::client::status_writer {
     if (!r) return r.error();
     object_key key = obj.key();
     if (auto i = intercept({"update", *r, key.namespace_, key.name, "status"}); !i) return i.error();
+    if (auto s = scope_check(*r, key.namespace_, false); !s) return s.error();
     return owner_.reg_->update(*r, key, std::move(obj), to_registry(opts, "status"));
   }
 
@@ -143,6 +158,7 @@ class fake_client::impl : public ktk::client::status_writer {
     auto r = resource_of(kind);
     if (!r) return r.error();
     if (auto i = intercept({"patch", *r, key.namespace_, key.name, "status"}); !i) return i.error();
+    if (auto s = scope_check(*r, key.namespace_, false); !s) return s.error();
     return owner_.reg_->patch(*r, key, type, p, to_registry(opts, "status"));
   }
 
@@ -163,6 +179,7 @@ result<object_ptr> fake_client::get(const gvk& kind, const object_key& key, cons
   auto r = impl_->resource_of(kind);
   if (!r) return r.error();
   if (auto i = impl_->intercept({"get", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   return reg_->get(*r, key, {.resource_version = opts.resource_version});
 }
 
@@ -181,6 +198,7 @@ result<object_ptr> fake_client::create(object&& obj, const ktk::client::write_op
   if (!r) return r.error();
   std::string ns(obj.namespace_());
   if (auto i = impl_->intercept({"create", *r, ns, std::string(obj.name()), ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, ns, true); !s) return s.error();
   return reg_->create(*r, ns, std::move(obj), to_registry(opts));
 }
 
@@ -189,6 +207,7 @@ result<object_ptr> fake_client::update(object&& obj, const ktk::client::write_op
   if (!r) return r.error();
   object_key key = obj.key();
   if (auto i = impl_->intercept({"update", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   return reg_->update(*r, key, std::move(obj), to_registry(opts));
 }
 
@@ -197,6 +216,7 @@ result<object_ptr> fake_client::patch(const gvk& kind, const object_key& key, co
   auto r = impl_->resource_of(kind);
   if (!r) return r.error();
   if (auto i = impl_->intercept({"patch", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   return reg_->patch(*r, key, type, p, to_registry(opts));
 }
 
@@ -205,6 +225,7 @@ result<object_ptr> fake_client::apply(object&& obj, const ktk::client::patch_opt
   if (!r) return r.error();
   object_key key = obj.key();
   if (auto i = impl_->intercept({"patch", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   return reg_->patch(*r, key, core::patch_type::apply_yaml, obj.data(), to_registry(opts));
 }
 
@@ -212,6 +233,7 @@ result<void> fake_client::remove(const gvk& kind, const object_key& key, const k
   auto r = impl_->resource_of(kind);
   if (!r) return r.error();
   if (auto i = impl_->intercept({"delete", *r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   auto d = reg_->remove(*r, key, to_registry(opts));
   if (!d) return d.error();
   return {};
@@ -222,6 +244,7 @@ result<void> fake_client::delete_all_of(const gvk& kind, const ktk::client::list
   auto r = impl_->resource_of(kind);
   if (!r) return r.error();
   if (auto i = impl_->intercept({"deletecollection", *r, which.namespace_, "", ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, which.namespace_, true); !s) return s.error();
   auto d = reg_->delete_collection(*r, which.namespace_, to_registry(opts), to_registry(which));
   if (!d) return d.error();
   return {};
@@ -250,6 +273,7 @@ result<object_ptr> fake_client::get_scale(const gvk& kind, const object_key& key
   auto r = impl_->resource_of(kind);
   if (!r) return r.error();
   if (auto i = impl_->intercept({"get", *r, key.namespace_, key.name, "scale"}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   return reg_->get(*r, key, {}, "scale");
 }
 
@@ -258,6 +282,7 @@ result<object_ptr> fake_client::update_scale(const gvk& kind, const object_key& 
   auto r = impl_->resource_of(kind);
   if (!r) return r.error();
   if (auto i = impl_->intercept({"update", *r, key.namespace_, key.name, "scale"}); !i) return i.error();
+  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
   object scale("autoscaling/v1", "Scale");
   scale.set_name(key.name);
   scale.set_namespace(key.namespace_);

@@ -102,6 +102,12 @@ transcript run(client& c) {
   EXPECT_TRUE(fails(t.note("create invalid pod", c.create(std::move(bad))), 422, "Invalid"));
   EXPECT_TRUE(fails(t.note("create in a missing namespace", c.create(cm("nowhere", "x"))), 404, "NotFound"));
   EXPECT_TRUE(fails(t.note("unknown kind", c.get({"example.com", "v1", "Nope"}, {"default", "x"})), 400, "BadRequest"));
+  // A namespaced type without a namespace: no such route on a server.
+  EXPECT_TRUE(fails(t.note("get without namespace", c.get(configmap_kind, {"", "a"})), 404, "NotFound"));
+  EXPECT_TRUE(fails(t.note("create without namespace", c.create(cm("", "nons"))), 405, "MethodNotAllowed"));
+  EXPECT_TRUE(fails(t.note("delete all without namespace", c.delete_all_of(configmap_kind, {})), 405,
+                    "MethodNotAllowed"));
+  EXPECT_TRUE(fails(t.note("delete without namespace", c.remove(configmap_kind, {"", "a"})), 404, "NotFound"));
 
   // Updates and patches.
   if (a) {
