@@ -208,9 +208,27 @@ TEST_F(memory_storage_test, limit_counts_only_matching_items) {
   auto pred = [](const object& o) { return o.data()["spec"]["gen"] == 1; };
   auto p1 = s->list("pods", {.limit = 2, .predicate = pred});
   EXPECT_THAT(names(*p1), ElementsAre("ns/p1", "ns/p3"));
-  EXPECT_EQ(p1->remaining, 1);
+  EXPECT_EQ(p1->remaining, -1);  // not counted with a predicate (kube leaves it unset)
+  ASSERT_TRUE(p1->continue_after);
   auto p2 = s->list("pods", {.limit = 2, .start_after = p1->continue_after, .predicate = pred});
   EXPECT_THAT(names(*p2), ElementsAre("ns/p5"));
+  EXPECT_FALSE(p2->continue_after);
+}
+
+TEST_F(memory_storage_test, a_known_remaining_count_is_carried_not_recounted) {
+  for (int i = 0; i < 7; ++i) create("ns", "p" + std::to_string(i));
+  auto p1 = s->list("pods", {.limit = 2});
+  EXPECT_EQ(p1->remaining, 5);
+  // The next page trusts the count it is given: 5 after p1, 2 on this page, 3 left.
+  auto p2 = s->list("pods", {.at = p1->rev, .limit = 2, .start_after = p1->continue_after, .remaining_after_start = 5});
+  EXPECT_THAT(names(*p2), ElementsAre("ns/p2", "ns/p3"));
+  EXPECT_EQ(p2->remaining, 3);
+  // Without it, the page counts.
+  auto p2b = s->list("pods", {.at = p1->rev, .limit = 2, .start_after = p1->continue_after});
+  EXPECT_EQ(p2b->remaining, 3);
+  auto last = s->list("pods", {.at = p1->rev, .limit = 3, .start_after = p2->continue_after, .remaining_after_start = 3});
+  EXPECT_THAT(names(*last), ElementsAre("ns/p4", "ns/p5", "ns/p6"));
+  EXPECT_FALSE(last->continue_after);
 }
 
 TEST_F(memory_storage_test, start_after_combines_with_namespace) {

@@ -40,6 +40,7 @@ std::variant<std::string, std::size_t> raw_url_decode(std::string_view in) {
 std::string encode_continue(const continue_position& p) {
   std::string start = p.after.namespace_.empty() ? p.after.name : p.after.namespace_ + "/" + p.after.name;
   nlohmann::json j = {{"v", "meta.k8s.io/v1"}, {"rv", p.rev}, {"start", start + std::string(1, '\0')}};
+  if (p.remaining) j["remaining"] = *p.remaining;
   return raw_url_encode(j.dump());
 }
 
@@ -64,6 +65,9 @@ core::result<continue_position> decode_continue(std::string_view token) {
   if (start.empty()) return bad("encoded start key is empty");
   continue_position p;
   p.rev = rv->get<std::int64_t>();
+  if (auto rem = j.find("remaining"); rem != j.end() && rem->is_number_integer() && rem->get<std::int64_t>() > 0) {
+    p.remaining = rem->get<std::int64_t>();
+  }
   if (auto slash = start.find('/'); slash != std::string::npos) {
     p.after = {start.substr(0, slash), start.substr(slash + 1)};
   } else {

@@ -70,7 +70,10 @@ result<object_list> registry::list(const gvr& r, std::string_view ns, const list
     }
     auto pos = detail::decode_continue(opts.continue_token);
     if (!pos) return pos.error();
-    if (pos->rev > 0) lo.at = pos->rev;
+    if (pos->rev > 0) {
+      lo.at = pos->rev;
+      lo.remaining_after_start = pos->remaining;  // a count is only good at its own revision
+    }
     lo.start_after = pos->after;
   } else if (match == "Exact") {
     auto at = storage::parse_revision(rv);
@@ -109,8 +112,10 @@ result<object_list> registry::list(const gvr& r, std::string_view ns, const list
   out.items.reserve(got->items.size());
   for (auto& item : got->items) out.items.push_back(impl_->present(h, std::move(item)));
   if (got->continue_after) {
-    out.continue_token = detail::encode_continue({got->rev, *got->continue_after});
-    if (sel->everything()) out.remaining_item_count = got->remaining;
+    std::optional<std::int64_t> remaining;
+    if (got->remaining > 0) remaining = got->remaining;
+    out.continue_token = detail::encode_continue({got->rev, *got->continue_after, remaining});
+    if (remaining && sel->everything()) out.remaining_item_count = *remaining;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "shard_list.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace ktk::apiserver::storage::detail {
@@ -56,9 +57,19 @@ list_result list_locked(const shard& sh, const list_options& o, revision at) {
     if (limit == 0 || out.items.size() < limit) {
       out.items.push_back(*value);
       if (limit != 0 && out.items.size() == limit) out.continue_after = *key;
-    } else {
-      ++out.remaining;
+      continue;
     }
+    // The page is full and something follows. Paging through N items must stay
+    // O(N) in all, not O(N) per page: count the rest only when nothing told us.
+    if (o.predicate) {
+      out.remaining = -1;
+      break;
+    }
+    if (o.remaining_after_start) {
+      out.remaining = std::max<std::int64_t>(*o.remaining_after_start - static_cast<std::int64_t>(limit), 1);
+      break;
+    }
+    ++out.remaining;
   }
   if (out.remaining == 0) out.continue_after.reset();
   return out;

@@ -53,7 +53,8 @@ struct list_result {
   revision rev = 0;               // the revision the list was read at
   // With a limit: the key to continue after, when more remain.
   std::optional<object_key> continue_after;
-  // With a limit and more remaining: how many items remain (kube's remainingItemCount).
+  // With a limit and more remaining: how many items remain (kube's remainingItemCount);
+  // -1 when not counted (a predicate was given: kube leaves the count unset then).
   std::int64_t remaining = 0;
 };
 
@@ -66,7 +67,13 @@ struct list_options {
   std::int64_t limit = 0;
   std::optional<object_key> start_after;
   // Items for which this returns false are skipped (and do not count toward limit).
+  // With a predicate the remaining items are not counted: the walk stops at the first
+  // match past the page.
   std::function<bool(const object&)> predicate;
+  // How many items there are after start_after at revision `at` (the previous page's
+  // `remaining`, carried in its continue token): lets a page end without walking the
+  // rest of the shard to count it. Only used without a predicate.
+  std::optional<std::int64_t> remaining_after_start;
 };
 
 // A cursor over one shard's event log. Not thread-safe: one consumer.
