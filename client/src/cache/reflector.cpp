@@ -30,7 +30,9 @@ bool is_expired(const core::api_error& e) { return e.code() == 410 || core::is_g
 
 // Server trouble a watch is retried on, without a new list (client-go retries 429s
 // and connection failures; ktk retries 5xx too: a list would meet the same server).
-bool watch_retriable(const core::api_error& e) { return e.code() == 429 || e.code() >= 500; }
+// Code 0 is a transport failure (connection refused or reset: a server restarting),
+// as the REST client reports it; the history may well still hold what was missed.
+bool watch_retriable(const core::api_error& e) { return e.code() == 0 || e.code() == 429 || e.code() >= 500; }
 
 }  // namespace
 
