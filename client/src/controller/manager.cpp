@@ -158,6 +158,7 @@ bool manager::start_cache() {
     std::lock_guard lock(mu_);
     if (!running_) return false;  // start() starts the cache
   }
+  if (all_.stop_requested()) return false;  // shutting down: nothing new starts
   cache_->start(all_.get_token());
   return true;
 }

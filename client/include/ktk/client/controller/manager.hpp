@@ -92,7 +92,7 @@ class manager {
   // This replica leads (always true without leader election, once started).
   bool elected() const;
   // Starts the cache's informers not yet running (sources and the cached client call
-  // this); false before start(). Thread-safe.
+  // this); false before start() and once stopping. Thread-safe.
   bool start_cache();
 
  private:
