@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "workqueue_test_util.hpp"
+
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -12,37 +14,7 @@ using ktk::client::workqueue::delaying_queue;
 
 namespace {
 
-// Requests stop after `limit` of real time, so a broken queue fails a test instead
-// of hanging it. Destroying it early cancels it.
-class watchdog {
- public:
-  explicit watchdog(std::chrono::seconds limit = 20s)
-      : thread_([this, limit](std::stop_token st) {
-          std::mutex mu;
-          std::condition_variable_any cv;
-          std::unique_lock lock(mu);
-          if (!cv.wait_for(lock, st, limit, [] { return false; }) && !st.stop_requested()) stop_.request_stop();
-        }) {}
-  std::stop_token token() const { return stop_.get_token(); }
-  bool fired() const { return stop_.stop_requested(); }
-
- private:
-  std::stop_source stop_;
-  std::jthread thread_;
-};
-
-template <class Q>
-auto get_within(Q& q) {
-  watchdog w;
-  return q.get(w.token());
-}
-
-// Waits (bounded) until the queue's delay thread sleeps on the fake clock.
-void wait_for_sleeper(const ktk::core::fake_clock& clk) {
-  watchdog w;
-  while (clk.sleepers() == 0 && !w.fired()) std::this_thread::yield();
-  ASSERT_GT(clk.sleepers(), 0);
-}
+using namespace workqueue_test;
 
 struct DelayingQueue : ::testing::Test {
   ktk::core::fake_clock clk;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "workqueue_test_util.hpp"
+
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -15,24 +17,7 @@ namespace wq = ktk::client::workqueue;
 
 namespace {
 
-// Requests stop after `limit` of real time, so a broken queue fails a test instead
-// of hanging it. Destroying it early cancels it.
-class watchdog {
- public:
-  explicit watchdog(std::chrono::seconds limit = 20s)
-      : thread_([this, limit](std::stop_token st) {
-          std::mutex mu;
-          std::condition_variable_any cv;
-          std::unique_lock lock(mu);
-          if (!cv.wait_for(lock, st, limit, [] { return false; }) && !st.stop_requested()) stop_.request_stop();
-        }) {}
-  std::stop_token token() const { return stop_.get_token(); }
-  bool fired() const { return stop_.stop_requested(); }
-
- private:
-  std::stop_source stop_;
-  std::jthread thread_;
-};
+using namespace workqueue_test;
 
 std::optional<wq::prioritized<std::string>> get_within(wq::priority_queue<std::string>& q) {
   watchdog w;
