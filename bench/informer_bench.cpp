@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -123,17 +124,33 @@ class script {
   bool closed_ = false;
 };
 
-// Counts what one handler hears and lets the benchmark wait for a total.
+// Counts what one handler hears and lets the benchmark wait for a total. The waiter
+// sleeps on a condition variable that only the event reaching its target signals: a
+// polling waiter would preempt the threads it measures (two cores, shared).
 struct counter {
+  static constexpr std::int64_t none = std::numeric_limits<std::int64_t>::max();
   std::atomic<std::int64_t> n{0};
-  // Polls (no spinning: on two cores a spinning waiter would slow what it measures).
-  void wait_for(std::int64_t target) const {
-    while (n.load(std::memory_order_acquire) < target) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  std::atomic<std::int64_t> target{none};
+  std::mutex mu;
+  std::condition_variable cv;
+
+  void wait_for(std::int64_t t) {
+    target.store(t);
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return n.load() >= t; });
+    target.store(none);
+  }
+  void hit() {
+    // seq_cst: either this load sees the waiter's target, or the waiter's check sees n.
+    if (n.fetch_add(1) + 1 >= target.load()) {
+      std::lock_guard lock(mu);
+      cv.notify_all();
+    }
   }
   cache::event_handler_funcs funcs() {
-    return {.on_add = [this](const object_ptr&, bool) { n.fetch_add(1, std::memory_order_release); },
-            .on_update = [this](const object_ptr&, const object_ptr&) { n.fetch_add(1, std::memory_order_release); },
-            .on_delete = [this](const cache::deleted_object&) { n.fetch_add(1, std::memory_order_release); }};
+    return {.on_add = [this](const object_ptr&, bool) { hit(); },
+            .on_update = [this](const object_ptr&, const object_ptr&) { hit(); },
+            .on_delete = [this](const cache::deleted_object&) { hit(); }};
   }
 };
 
@@ -163,7 +180,8 @@ void BM_InformerListSync_Scripted(benchmark::State& state) {
   state.counters["objects/s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)),
                                                    benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerListSync_Scripted)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_InformerListSync_Scripted)->Arg(10000)->Arg(100000)
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Steady watch events into the indexer and to one handler: MODIFIED events for 1,000
 // cached Pods, pushed in batches of 1,000.
@@ -193,7 +211,7 @@ void BM_InformerWatchEvents_Scripted(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * 1000), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerWatchEvents_Scripted)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_InformerWatchEvents_Scripted)->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // The same through the FakeClient: each iteration writes 1,000 Pod status patches
 // through the registry and waits until the handler has heard them all.
@@ -224,7 +242,7 @@ void BM_InformerWatchEvents_Fake(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * 1000), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerWatchEvents_Fake)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_InformerWatchEvents_Fake)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // The in-process watch path alone: 10,000 Pod changes already in the registry's event
 // ring are replayed to a fresh informer (watch from the revision before them) — the
@@ -256,7 +274,7 @@ void BM_InformerWatchReplay_Fake(benchmark::State& state) {
   }
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerWatchReplay_Fake)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_InformerWatchReplay_Fake)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Over HTTP: an embedded server holding N Pods; list+sync through the REST client.
 void BM_InformerListSync_Http(benchmark::State& state) {
@@ -268,22 +286,32 @@ void BM_InformerListSync_Http(benchmark::State& state) {
   ktk::apiserver::server srv(*reg, {.port = 0});
   srv.start();
   ktk::client::rest::rest_client rc({.server = srv.url(), .qps = -1});
+  // The time includes the informer's teardown (freeing N decoded Pods); "synced/s"
+  // counts up to the last handler call only.
+  std::chrono::steady_clock::duration synced{};
   for (auto _ : state) {
     counter c;
+    auto t0 = std::chrono::steady_clock::now();
     cache::shared_informer inf(rc, pod_kind);
     auto r = inf.add_event_handler(c.funcs());
     inf.start();
     c.wait_for(state.range(0));
+    synced += std::chrono::steady_clock::now() - t0;
     inf.shutdown();
   }
   srv.stop();
-  state.counters["objects/s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)),
-                                                   benchmark::Counter::kIsRate);
+  const auto total = static_cast<double>(state.iterations() * state.range(0));
+  state.counters["objects/s"] = benchmark::Counter(total, benchmark::Counter::kIsRate);
+  state.counters["synced/s"] = total / std::chrono::duration<double>(synced).count();
 }
-BENCHMARK(BM_InformerListSync_Http)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_InformerListSync_Http)->Arg(10000)
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Over HTTP: 10,000 Pod changes in the server's event ring replayed to a fresh
 // informer through the REST client's watch (server encoding + client decoding).
+// Arg 0: a cold server serialises each stored object on the way (its first watcher);
+// arg 1: a watch that read them all before (untimed) left their text cached, as any
+// earlier watcher or the write's own HTTP answer does — the client side's rate.
 void BM_InformerWatchReplay_Http(benchmark::State& state) {
   const int n = 10000;
   auto reg = std::make_shared<ktk::apiserver::registry>(ktk::apiserver::registry_options{.history = 2 * n});
@@ -301,6 +329,14 @@ void BM_InformerWatchReplay_Http(benchmark::State& state) {
   ktk::apiserver::server srv(*reg, {.port = 0});
   srv.start();
   ktk::client::rest::rest_client rc({.server = srv.url(), .qps = -1});
+  if (state.range(0) == 1) {
+    auto w = rc.watch(pod_kind, {.resource_version = start_rv});
+    if (!w) state.SkipWithError(w.error().message().c_str());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (int got = 0; w && got < n && !(*w)->done() && std::chrono::steady_clock::now() < deadline;) {
+      got += static_cast<int>((*w)->next({}, deadline).size());
+    }
+  }
   for (auto _ : state) {
     counter c;
     cache::list_watch lw{.list = [&](const ktk::client::list_options&) -> ktk::core::result<ktk::client::object_list> {
@@ -316,7 +352,8 @@ void BM_InformerWatchReplay_Http(benchmark::State& state) {
   srv.stop();
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerWatchReplay_Http)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_InformerWatchReplay_Http)->Arg(0)->Arg(1)
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Heap bytes per cached Pod: what 10,000 typical Pods in an informer's cache cost.
 void BM_InformerMemoryPerPod(benchmark::State& state) {

@@ -25,6 +25,35 @@ std::string watch_line(std::string_view type, std::string_view object_json) {
   return line;
 }
 
+// The bytes dump(l.to_json(), false) gives (keys sorted: apiVersion, items, kind,
+// metadata), built from each item's cached text: no copy of the items' documents, and
+// each stored object is serialised once whatever the number of lists and watches.
+std::string list_json(const object_list& l) {
+  json meta = {{"resourceVersion", l.resource_version}};
+  if (!l.continue_token.empty()) meta["continue"] = l.continue_token;
+  if (l.remaining_item_count) meta["remainingItemCount"] = *l.remaining_item_count;
+  const std::string api_version = dump(json(l.api_version), false);
+  const std::string kind = dump(json(l.kind), false);
+  const std::string metadata = dump(meta, false);
+  std::size_t size = api_version.size() + kind.size() + metadata.size() + 48 + l.items.size();
+  for (const auto& i : l.items) size += i->json_text().size();
+  std::string out;
+  out.reserve(size);
+  out += R"({"apiVersion":)";
+  out += api_version;
+  out += R"(,"items":[)";
+  for (std::size_t i = 0; i < l.items.size(); ++i) {
+    if (i != 0) out += ',';
+    out += l.items[i]->json_text();
+  }
+  out += R"(],"kind":)";
+  out += kind;
+  out += R"(,"metadata":)";
+  out += metadata;
+  out += '}';
+  return out;
+}
+
 namespace {
 
 json table_of(const encoder& e, const std::vector<core::object_ptr>& items) {
@@ -40,7 +69,9 @@ response encoder::object(const core::object_ptr& p, unsigned status) const {
   response r{.status = status, .content_type = content_type_of(out, false)};
   switch (out.form) {
     case output_form::json:
-      r.body = dump(o.data(), pretty);
+      // The cached text: a write's answer serialises the stored object once for the
+      // answer and every watcher of it.
+      r.body = pretty ? dump(o.data(), true) : o.json_text();
       break;
     case output_form::yaml:
       r.body = core::json_to_yaml(o.data());
@@ -68,7 +99,7 @@ response encoder::list(const object_list& l) const {
   if (l.remaining_item_count) meta["remainingItemCount"] = *l.remaining_item_count;
   switch (out.form) {
     case output_form::json:
-      r.body = dump(l.to_json(), pretty);
+      r.body = pretty ? dump(l.to_json(), true) : list_json(l);
       break;
     case output_form::yaml:
       r.body = core::json_to_yaml(l.to_json());

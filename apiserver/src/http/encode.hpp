@@ -31,6 +31,10 @@ struct encoder {
 // The JSON text of a whole document.
 std::string dump(const core::json& j, bool pretty);
 
+// A list as compact JSON, the same bytes as dump(l.to_json(), false), from the items'
+// cached json_text().
+std::string list_json(const object_list& l);
+
 // `{"type":"ADDED","object":` + the object's JSON + `}\n`: the wire form of one event.
 std::string watch_line(std::string_view type, std::string_view object_json);
 

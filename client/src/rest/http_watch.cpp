@@ -30,9 +30,8 @@ std::vector<watch_event> http_watch::next(std::stop_token stop,
         break;
       case body_reader::status::end:
         if (!carry_.empty()) {
-          std::string last = std::move(carry_);
+          decode(carry_, out);
           carry_.clear();
-          decode(last, out);
         }
         done_ = true;
         break;
@@ -57,9 +56,8 @@ void http_watch::consume(std::string_view data, std::vector<watch_event>& out) {
     auto len = static_cast<std::size_t>(static_cast<const char*>(nl) - data.data());
     carry_.append(data.substr(0, len));
     data.remove_prefix(len + 1);
-    std::string line = std::move(carry_);
+    decode(carry_, out);
     carry_.clear();
-    decode(line, out);
   }
   while (!done_ && !data.empty()) {
     const void* nl = std::memchr(data.data(), '\n', data.size());

@@ -36,7 +36,7 @@ class http_watch final : public watch_stream {
   void decode(std::string_view line, std::vector<watch_event>& out);
 
   std::unique_ptr<body_reader> body_;
-  std::string carry_;  // an incomplete line from the previous read
+  std::string carry_;  // an incomplete line from the previous read (capacity kept)
   bool done_ = false;
 };
 
