@@ -97,11 +97,11 @@ class fake_client::impl : public ktk::client::status_writer {
   // The resource of a kind ("PodList" names "Pod"). A kind that is not served is a
   // client-side mapping failure (client-go's NoKindMatchError), reported as a 400 so
   // that it is never mistaken for a NotFound of an object.
-  result<gvr> resource_of(const gvk& k) const {
+  result<core::resource_info_ptr> resource_of(const gvk& k) const {
     const auto& m = owner_.reg_->mapper();
-    if (auto info = m.by_kind(k)) return info->resource;
+    if (auto info = m.by_kind(k)) return info;
     if (k.kind.size() > 4 && k.kind.ends_with("List")) {
-      if (auto info = m.by_kind({k.group, k.version, k.kind.substr(0, k.kind.size() - 4)})) return info->resource;
+      if (auto info = m.by_kind({k.group, k.version, k.kind.substr(0, k.kind.size() - 4)})) return info;
     }
     return api_error::bad_request("no matches for kind " + core::quote(k.kind) + " in version " +
                                   core::quote(k.api_version()));
@@ -110,10 +110,8 @@ class fake_client::impl : public ktk::client::status_writer {
   // A namespaced type addressed without a namespace: the HTTP path has no such route,
   // so a server answers 404 for an object path and 405 for a collection one. The fake
   // fails the same way, so that a test that forgot the namespace fails here too.
-  result<void> scope_check(const gvr& r, const std::string& ns, bool collection) const {
-    if (!ns.empty()) return {};
-    auto info = owner_.reg_->mapper().by_resource(r);
-    if (!info || !info->namespaced) return {};
+  static result<void> scope_check(const core::resource_info& info, const std::string& ns, bool collection) {
+    if (!ns.empty() || !info.namespaced) return {};
     if (collection) {
       return api_error(405, core::reason::method_not_allowed,
                        "the server does not allow this method on the requested resource");
@@ -145,21 +143,23 @@ class fake_client::impl : public ktk::client::status_writer {
   }
 
   result<object_ptr> update(object&& obj, const ktk::client::write_options& opts) override {
-    auto r = resource_of(obj.group_version_kind());
-    if (!r) return r.error();
+    auto info = resource_of(obj.group_version_kind());
+    if (!info) return info.error();
+    const gvr& r = (*info)->resource;
     object_key key = obj.key();
-    if (auto i = intercept({"update", *r, key.namespace_, key.name, "status"}); !i) return i.error();
-    if (auto s = scope_check(*r, key.namespace_, false); !s) return s.error();
-    return owner_.reg_->update(*r, key, std::move(obj), to_registry(opts, "status"));
+    if (auto i = intercept({"update", r, key.namespace_, key.name, "status"}); !i) return i.error();
+    if (auto s = scope_check(**info, key.namespace_, false); !s) return s.error();
+    return owner_.reg_->update(r, key, std::move(obj), to_registry(opts, "status"));
   }
 
   result<object_ptr> patch(const gvk& kind, const object_key& key, core::patch_type type, const core::json& p,
                            const ktk::client::patch_options& opts) override {
-    auto r = resource_of(kind);
-    if (!r) return r.error();
-    if (auto i = intercept({"patch", *r, key.namespace_, key.name, "status"}); !i) return i.error();
-    if (auto s = scope_check(*r, key.namespace_, false); !s) return s.error();
-    return owner_.reg_->patch(*r, key, type, p, to_registry(opts, "status"));
+    auto info = resource_of(kind);
+    if (!info) return info.error();
+    const gvr& r = (*info)->resource;
+    if (auto i = intercept({"patch", r, key.namespace_, key.name, "status"}); !i) return i.error();
+    if (auto s = scope_check(**info, key.namespace_, false); !s) return s.error();
+    return owner_.reg_->patch(r, key, type, p, to_registry(opts, "status"));
   }
 
   fake_client& owner_;
@@ -176,85 +176,94 @@ fake_client::fake_client(std::shared_ptr<apiserver::registry> reg)
 fake_client::~fake_client() = default;
 
 result<object_ptr> fake_client::get(const gvk& kind, const object_key& key, const ktk::client::get_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"get", *r, key.namespace_, key.name, ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
-  return reg_->get(*r, key, {.resource_version = opts.resource_version});
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"get", r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  return reg_->get(r, key, {.resource_version = opts.resource_version});
 }
 
 result<ktk::client::object_list> fake_client::list(const gvk& kind, const ktk::client::list_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"list", *r, opts.namespace_, "", ""}); !i) return i.error();
-  auto l = reg_->list(*r, opts.namespace_, to_registry(opts));
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"list", r, opts.namespace_, "", ""}); !i) return i.error();
+  auto l = reg_->list(r, opts.namespace_, to_registry(opts));
   if (!l) return l.error();
   return ktk::client::object_list{std::move(l->items), std::move(l->resource_version), std::move(l->continue_token),
                              l->remaining_item_count};
 }
 
 result<object_ptr> fake_client::create(object&& obj, const ktk::client::write_options& opts) {
-  auto r = impl_->resource_of(obj.group_version_kind());
-  if (!r) return r.error();
+  auto info = impl_->resource_of(obj.group_version_kind());
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
   std::string ns(obj.namespace_());
-  if (auto i = impl_->intercept({"create", *r, ns, std::string(obj.name()), ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, ns, true); !s) return s.error();
-  return reg_->create(*r, ns, std::move(obj), to_registry(opts));
+  if (auto i = impl_->intercept({"create", r, ns, std::string(obj.name()), ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, ns, true); !s) return s.error();
+  return reg_->create(r, ns, std::move(obj), to_registry(opts));
 }
 
 result<object_ptr> fake_client::update(object&& obj, const ktk::client::write_options& opts) {
-  auto r = impl_->resource_of(obj.group_version_kind());
-  if (!r) return r.error();
+  auto info = impl_->resource_of(obj.group_version_kind());
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
   object_key key = obj.key();
-  if (auto i = impl_->intercept({"update", *r, key.namespace_, key.name, ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
-  return reg_->update(*r, key, std::move(obj), to_registry(opts));
+  if (auto i = impl_->intercept({"update", r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  return reg_->update(r, key, std::move(obj), to_registry(opts));
 }
 
 result<object_ptr> fake_client::patch(const gvk& kind, const object_key& key, core::patch_type type,
                                       const core::json& p, const ktk::client::patch_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"patch", *r, key.namespace_, key.name, ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
-  return reg_->patch(*r, key, type, p, to_registry(opts));
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"patch", r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  return reg_->patch(r, key, type, p, to_registry(opts));
 }
 
 result<object_ptr> fake_client::apply(object&& obj, const ktk::client::patch_options& opts) {
-  auto r = impl_->resource_of(obj.group_version_kind());
-  if (!r) return r.error();
+  auto info = impl_->resource_of(obj.group_version_kind());
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
   object_key key = obj.key();
-  if (auto i = impl_->intercept({"patch", *r, key.namespace_, key.name, ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
-  return reg_->patch(*r, key, core::patch_type::apply_yaml, obj.data(), to_registry(opts));
+  if (auto i = impl_->intercept({"patch", r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  return reg_->patch(r, key, core::patch_type::apply_yaml, obj.data(), to_registry(opts));
 }
 
 result<void> fake_client::remove(const gvk& kind, const object_key& key, const ktk::client::delete_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"delete", *r, key.namespace_, key.name, ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
-  auto d = reg_->remove(*r, key, to_registry(opts));
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"delete", r, key.namespace_, key.name, ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  auto d = reg_->remove(r, key, to_registry(opts));
   if (!d) return d.error();
   return {};
 }
 
 result<void> fake_client::delete_all_of(const gvk& kind, const ktk::client::list_options& which,
                                         const ktk::client::delete_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"deletecollection", *r, which.namespace_, "", ""}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, which.namespace_, true); !s) return s.error();
-  auto d = reg_->delete_collection(*r, which.namespace_, to_registry(opts), to_registry(which));
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"deletecollection", r, which.namespace_, "", ""}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, which.namespace_, true); !s) return s.error();
+  auto d = reg_->delete_collection(r, which.namespace_, to_registry(opts), to_registry(which));
   if (!d) return d.error();
   return {};
 }
 
 result<std::unique_ptr<ktk::client::watch_stream>> fake_client::watch(const gvk& kind, const ktk::client::watch_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"watch", *r, opts.namespace_, "", ""}); !i) return i.error();
-  auto w = reg_->watch(*r, opts.namespace_,
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"watch", r, opts.namespace_, "", ""}); !i) return i.error();
+  auto w = reg_->watch(r, opts.namespace_,
                        {.label_selector = opts.label_selector,
                         .field_selector = opts.field_selector,
                         .resource_version = opts.resource_version,
@@ -270,24 +279,26 @@ result<std::unique_ptr<ktk::client::watch_stream>> fake_client::watch(const gvk&
 ktk::client::status_writer& fake_client::status() { return *impl_; }
 
 result<object_ptr> fake_client::get_scale(const gvk& kind, const object_key& key) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"get", *r, key.namespace_, key.name, "scale"}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
-  return reg_->get(*r, key, {}, "scale");
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"get", r, key.namespace_, key.name, "scale"}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  return reg_->get(r, key, {}, "scale");
 }
 
 result<object_ptr> fake_client::update_scale(const gvk& kind, const object_key& key, std::int64_t replicas,
                                              const ktk::client::write_options& opts) {
-  auto r = impl_->resource_of(kind);
-  if (!r) return r.error();
-  if (auto i = impl_->intercept({"update", *r, key.namespace_, key.name, "scale"}); !i) return i.error();
-  if (auto s = impl_->scope_check(*r, key.namespace_, false); !s) return s.error();
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"update", r, key.namespace_, key.name, "scale"}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
   object scale("autoscaling/v1", "Scale");
   scale.set_name(key.name);
   scale.set_namespace(key.namespace_);
   scale.data()["spec"]["replicas"] = replicas;
-  return reg_->update(*r, key, std::move(scale), to_registry(opts, "scale"));
+  return reg_->update(r, key, std::move(scale), to_registry(opts, "scale"));
 }
 
 const core::rest_mapper& fake_client::mapper() { return reg_->mapper(); }
