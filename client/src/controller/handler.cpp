@@ -28,17 +28,26 @@ class for_object final : public handler {
   }
 };
 
-class for_owner final : public handler {
+// Queues requests derived from each object an event carries; for updates, from both
+// the old and the new object.
+class per_object : public handler {
+ public:
+  void create(const create_event& e, work_queue& q) final { add(e.object, q); }
+  void update(const update_event& e, work_queue& q) final {
+    add(e.object_old, q);
+    add(e.object_new, q);
+  }
+  void delete_(const delete_event& e, work_queue& q) final { add(e.object, q); }
+  void generic(const generic_event& e, work_queue& q) final { add(e.object, q); }
+
+ protected:
+  // o may be null.
+  virtual void add(const core::object_ptr& o, work_queue& q) const = 0;
+};
+
+class for_owner final : public per_object {
  public:
   for_owner(core::group_kind owner, owner_options opts) : owner_(std::move(owner)), opts_(opts) {}
-
-  void create(const create_event& e, work_queue& q) override { add_owners(e.object, q); }
-  void update(const update_event& e, work_queue& q) override {
-    add_owners(e.object_old, q);
-    add_owners(e.object_new, q);
-  }
-  void delete_(const delete_event& e, work_queue& q) override { add_owners(e.object, q); }
-  void generic(const generic_event& e, work_queue& q) override { add_owners(e.object, q); }
 
  private:
   // The owner's scope, looked up once the mapper knows the kind (a CRD may come later).
@@ -55,7 +64,7 @@ class for_owner final : public handler {
     return true;
   }
 
-  void add_owners(const core::object_ptr& o, work_queue& q) const {
+  void add(const core::object_ptr& o, work_queue& q) const override {
     if (!o) return;
     for (const auto& ref : o->owner_references()) {
       if (opts_.only_controller && !ref.controller.value_or(false)) continue;
@@ -72,19 +81,12 @@ class for_owner final : public handler {
   mutable std::atomic<int> scope_{-1};  // -1 not known yet, 0 cluster-scoped, 1 namespaced
 };
 
-class from_map final : public handler {
+class from_map final : public per_object {
  public:
   explicit from_map(map_func f) : f_(std::move(f)) {}
-  void create(const create_event& e, work_queue& q) override { add(e.object, q); }
-  void update(const update_event& e, work_queue& q) override {
-    add(e.object_old, q);
-    add(e.object_new, q);
-  }
-  void delete_(const delete_event& e, work_queue& q) override { add(e.object, q); }
-  void generic(const generic_event& e, work_queue& q) override { add(e.object, q); }
 
  private:
-  void add(const core::object_ptr& o, work_queue& q) const {
+  void add(const core::object_ptr& o, work_queue& q) const override {
     if (!o) return;
     for (const auto& r : f_(*o)) q.add(r);
   }

@@ -195,21 +195,31 @@ core::result<operation_result> create_or_patch(client& c, core::object& obj, F m
                          opts);
 }
 
+namespace detail {
+// Runs a T& mutate function on an object through the user's struct.
+template <core::kind_typed T, class F>
+mutate_fn typed_mutate(F& mutate) {
+  return [&mutate](core::object& x) -> core::result<void> {
+    T t = core::from_object<T>(x);
+    if (auto m = invoke_mutate(mutate, t); !m) return m;
+    x = core::to_object(t);
+    return {};
+  };
+}
+// What the server's object looks like after a round trip through T.
+template <core::kind_typed T>
+normalize_fn typed_normalize() {
+  return [](const core::object& x) { return core::to_object(core::from_object<T>(x)); };
+}
+}  // namespace detail
+
 // Users' structs: mutate takes T& and returns void or result<void>; obj is updated
 // only on success. Changes are judged on the struct's JSON, not the server's.
 template <core::kind_typed T, class F>
   requires std::is_invocable_v<F&, T&>
 core::result<operation_result> create_or_update(client& c, T& obj, F mutate, const write_options& opts = {}) {
   core::object o = core::to_object(obj);
-  auto r = detail::create_or_update(
-      c, o,
-      [&mutate](core::object& x) -> core::result<void> {
-        T t = core::from_object<T>(x);
-        if (auto m = detail::invoke_mutate(mutate, t); !m) return m;
-        x = core::to_object(t);
-        return {};
-      },
-      [](const core::object& x) { return core::to_object(core::from_object<T>(x)); }, opts);
+  auto r = detail::create_or_update(c, o, detail::typed_mutate<T>(mutate), detail::typed_normalize<T>(), opts);
   if (r) obj = core::from_object<T>(o);
   return r;
 }
@@ -217,15 +227,7 @@ template <core::kind_typed T, class F>
   requires std::is_invocable_v<F&, T&>
 core::result<operation_result> create_or_patch(client& c, T& obj, F mutate, const patch_options& opts = {}) {
   core::object o = core::to_object(obj);
-  auto r = detail::create_or_patch(
-      c, o,
-      [&mutate](core::object& x) -> core::result<void> {
-        T t = core::from_object<T>(x);
-        if (auto m = detail::invoke_mutate(mutate, t); !m) return m;
-        x = core::to_object(t);
-        return {};
-      },
-      [](const core::object& x) { return core::to_object(core::from_object<T>(x)); }, opts);
+  auto r = detail::create_or_patch(c, o, detail::typed_mutate<T>(mutate), detail::typed_normalize<T>(), opts);
   if (r) obj = core::from_object<T>(o);
   return r;
 }
