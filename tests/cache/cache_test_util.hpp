@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/eventually.hpp"
+
 #include "ktk/client/cache/event_handler.hpp"
 #include "ktk/client/cache/list_watch.hpp"
 #include "ktk/core/object.hpp"
@@ -41,16 +43,7 @@ struct at_exit {
 template <class F>
 at_exit(F) -> at_exit<F>;
 
-// Polls p until it holds or `limit` passes (a bounded wait, not a timing assertion).
-template <class Pred>
-bool eventually(Pred p, std::chrono::milliseconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (p()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return p();
-}
+using ktk_test::eventually;
 
 inline object config_map(const std::string& ns, const std::string& name, std::map<std::string, std::string> labels = {},
                          const std::string& value = "v") {

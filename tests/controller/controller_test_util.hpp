@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../common/eventually.hpp"
+
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/apiserver/server.hpp"
 #include "ktk/client/client.hpp"
@@ -27,16 +29,7 @@ inline const ktk::core::gvk deploy_kind{"apps", "v1", "Deployment"};
 inline const ktk::core::gvk cm_kind{"", "v1", "ConfigMap"};
 inline const ktk::core::gvk secret_kind{"", "v1", "Secret"};
 
-// Polls p until it holds or `limit` passes (a bounded wait, not a timing assertion).
-template <class Pred>
-bool eventually(Pred p, std::chrono::milliseconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (p()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return p();
-}
+using ktk_test::eventually;
 
 inline object deployment(const std::string& name, int replicas, const std::string& ns = "default") {
   return object(json{{"apiVersion", "apps/v1"},

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "../common/eventually.hpp"
 #include "ktk/fakeclient/fake_client.hpp"
 
 using namespace std::chrono_literals;
@@ -15,16 +16,7 @@ namespace {
 
 const ktk::core::gvk lease_kind{"coordination.k8s.io", "v1", "Lease"};
 
-// Bounded wait on a condition another thread makes true (never a timing assertion).
-template <class Pred>
-bool eventually(Pred p, std::chrono::seconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using ktk_test::eventually;
 
 class LeaderElection : public ::testing::Test {
  protected:
