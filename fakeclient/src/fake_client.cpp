@@ -1,6 +1,11 @@
 // fake_client.cpp — the client verbs, each: record, run reactors, call the registry.
 #include "ktk/fakeclient/fake_client.hpp"
 
+#include <atomic>
+#include <mutex>
+#include <stop_token>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "ktk/apiserver/registry.hpp"
@@ -61,18 +66,52 @@ apiserver::list_options to_registry(const ktk::client::list_options& o) {
           .resource_version_match = o.resource_version_match};
 }
 
-// Adapts a registry watch to the client's watch_stream, ending it after the timeout.
+// Lets fake_client::cut_watches() end a stream another thread may be waiting on.
+struct cut_flag {
+  core::gvr resource;
+  std::mutex mu;
+  bool cut = false;                       // guarded by mu
+  std::stop_source* waiting = nullptr;    // guarded by mu: the next() in progress
+
+  // False when it was cut already.
+  bool fire() {
+    std::lock_guard lock(mu);
+    if (cut) return false;
+    cut = true;
+    if (waiting) waiting->request_stop();
+    return true;
+  }
+};
+
+// Adapts a registry watch to the client's watch_stream, ending it after the timeout
+// or when cut.
 class fake_watch final : public ktk::client::watch_stream {
  public:
-  fake_watch(std::unique_ptr<apiserver::watch_stream> w, std::optional<std::chrono::steady_clock::time_point> end)
-      : w_(std::move(w)), end_(end) {}
+  fake_watch(std::unique_ptr<apiserver::watch_stream> w, std::optional<std::chrono::steady_clock::time_point> end,
+             std::shared_ptr<cut_flag> flag)
+      : w_(std::move(w)), end_(end), flag_(std::move(flag)) {}
 
   std::vector<ktk::client::watch_event> next(std::stop_token stop,
                                         std::optional<std::chrono::steady_clock::time_point> deadline) override {
     if (done()) return {};
     auto until = deadline;
     if (end_ && (!until || *end_ < *until)) until = end_;
-    auto evs = w_->next(stop, until);
+    std::stop_source local;
+    {
+      std::lock_guard lock(flag_->mu);
+      if (flag_->cut) return finish_cut();
+      flag_->waiting = &local;
+    }
+    std::vector<apiserver::watch_event> evs;
+    {
+      std::stop_callback forward(stop, [&local] { local.request_stop(); });
+      evs = w_->next(local.get_token(), until);
+    }
+    {
+      std::lock_guard lock(flag_->mu);
+      flag_->waiting = nullptr;
+      if (flag_->cut) cut_ = true;
+    }
     if (end_ && std::chrono::steady_clock::now() >= *end_ && evs.empty()) timed_out_ = true;
     std::vector<ktk::client::watch_event> out;
     out.reserve(evs.size());
@@ -80,11 +119,18 @@ class fake_watch final : public ktk::client::watch_stream {
     return out;
   }
 
-  bool done() const override { return timed_out_ || w_->done(); }
+  bool done() const override { return timed_out_ || cut_ || w_->done(); }
 
  private:
+  std::vector<ktk::client::watch_event> finish_cut() {
+    cut_ = true;
+    return {};
+  }
+
   std::unique_ptr<apiserver::watch_stream> w_;
   std::optional<std::chrono::steady_clock::time_point> end_;
+  std::shared_ptr<cut_flag> flag_;
+  bool cut_ = false;
   bool timed_out_ = false;
 };
 
@@ -129,7 +175,7 @@ class fake_client::impl : public ktk::client::status_writer {
           matched.push_back(r.fn);
         }
       }
-      actions_.push_back(a);
+      if (record_) actions_.push_back(a);
     }
     for (const auto& fn : matched) {
       auto re = fn(a);
@@ -164,8 +210,30 @@ class fake_client::impl : public ktk::client::status_writer {
 
   fake_client& owner_;
   core::clock& clock_;
+  void track(const std::shared_ptr<cut_flag>& f) {
+    std::lock_guard lock(mu_);
+    std::erase_if(watches_, [](const std::weak_ptr<cut_flag>& w) { return w.expired(); });
+    watches_.push_back(f);
+  }
+
+  std::size_t cut(std::string_view resource) {
+    std::vector<std::shared_ptr<cut_flag>> hit;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& w : watches_) {
+        auto f = w.lock();
+        if (f && (resource == "*" || f->resource.resource == resource)) hit.push_back(std::move(f));
+      }
+    }
+    std::size_t n = 0;
+    for (const auto& f : hit) n += f->fire();
+    return n;
+  }
+
   mutable std::mutex mu_;
   std::vector<reactor_entry> reactors_;  // guarded by mu_
+  std::vector<std::weak_ptr<cut_flag>> watches_;  // guarded by mu_: open watches
+  bool record_ = true;                   // guarded by mu_
   std::vector<action> actions_;          // guarded by mu_
   reactor_id next_id_ = 1;               // guarded by mu_
 };
@@ -273,7 +341,10 @@ result<std::unique_ptr<ktk::client::watch_stream>> fake_client::watch(const gvk&
   if (!w) return w.error();
   std::optional<std::chrono::steady_clock::time_point> end;
   if (opts.timeout) end = std::chrono::steady_clock::now() + *opts.timeout;
-  return std::unique_ptr<ktk::client::watch_stream>(std::make_unique<fake_watch>(std::move(*w), end));
+  auto flag = std::make_shared<cut_flag>();
+  flag->resource = r;
+  impl_->track(flag);
+  return std::unique_ptr<ktk::client::watch_stream>(std::make_unique<fake_watch>(std::move(*w), end, std::move(flag)));
 }
 
 ktk::client::status_writer& fake_client::status() { return *impl_; }
@@ -301,6 +372,24 @@ result<object_ptr> fake_client::update_scale(const gvk& kind, const object_key& 
   return reg_->update(r, key, std::move(scale), to_registry(opts, "scale"));
 }
 
+result<object_ptr> fake_client::create_subresource(const gvk& kind, const object_key& key,
+                                                   std::string_view subresource, object&& body,
+                                                   const ktk::client::write_options& opts) {
+  auto info = impl_->resource_of(kind);
+  if (!info) return info.error();
+  const gvr& r = (*info)->resource;
+  if (auto i = impl_->intercept({"create", r, key.namespace_, key.name, std::string(subresource)}); !i) return i.error();
+  if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  if (subresource != "binding" || r != gvr{"", "v1", "pods"}) {
+    return api_error(404, core::reason::not_found, "the server could not find the requested resource");
+  }
+  auto bound = reg_->bind(key, std::move(body), to_registry(opts));
+  if (!bound) return bound.error();
+  core::json st = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", core::json::object()},
+                   {"status", "Success"}, {"code", 201}};
+  return std::make_shared<const object>(std::move(st));
+}
+
 const core::rest_mapper& fake_client::mapper() { return reg_->mapper(); }
 
 reactor_id fake_client::add_reactor(std::string verb, std::string resource, reactor r) {
@@ -324,6 +413,13 @@ std::vector<action> fake_client::actions() const {
   std::lock_guard lock(impl_->mu_);
   return impl_->actions_;
 }
+
+void fake_client::record_actions(bool on) {
+  std::lock_guard lock(impl_->mu_);
+  impl_->record_ = on;
+}
+
+std::size_t fake_client::cut_watches(std::string_view resource) { return impl_->cut(resource); }
 
 void fake_client::clear_actions() {
   std::lock_guard lock(impl_->mu_);

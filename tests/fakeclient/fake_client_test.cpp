@@ -288,3 +288,52 @@ TEST(FakeClient, ApplyCreatesAndTracksOwnership) {
 }
 
 }  // namespace
+
+TEST(FakeClient, CutWatchesEndsOpenStreamsOfOneResource) {
+  auto c = fc::builder().build();
+  auto pods = c->watch(pod_kind, {.namespace_ = "default"});
+  auto cms = c->watch(cm_kind, {.namespace_ = "default"});
+  ASSERT_TRUE(pods && cms);
+  // A consumer blocked in next() is woken by the cut.
+  std::jthread waiter([&] { (*pods)->next({}, std::chrono::steady_clock::now() + std::chrono::seconds(30)); });
+  EXPECT_EQ(c->cut_watches("pods"), 1u);
+  waiter.join();
+  EXPECT_TRUE((*pods)->done());
+  EXPECT_FALSE((*cms)->done());
+  // A new watch is not affected by the earlier cut.
+  auto again = c->watch(pod_kind, {.namespace_ = "default"});
+  ASSERT_TRUE(again);
+  ASSERT_TRUE(c->create(pod("default", "p")));
+  auto evs = (*again)->next({}, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  ASSERT_EQ(evs.size(), 1u);
+  EXPECT_FALSE((*again)->done());
+  EXPECT_EQ(c->cut_watches("*"), 2u);  // the new pods watch and the configmaps one; the first was cut already
+}
+
+TEST(FakeClient, RecordActionsCanBeTurnedOff) {
+  auto c = fc::builder().build();
+  c->record_actions(false);
+  ASSERT_TRUE(c->create(config_map("default", "a")));
+  EXPECT_TRUE(c->actions().empty());
+  c->record_actions(true);
+  ASSERT_TRUE(c->get(cm_kind, {"default", "a"}));
+  EXPECT_EQ(c->actions().size(), 1u);
+}
+
+TEST(FakeClient, BindingIsTheOnlySubresourceToCreate) {
+  auto c = fc::builder().with_object(pod("default", "p")).build();
+  object binding("v1", "Binding");
+  binding.set_name("p");
+  binding.data()["target"] = {{"kind", "Node"}, {"name", "n1"}};
+  auto r = c->create_subresource(pod_kind, {"default", "p"}, "binding", std::move(binding));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ((*r)->data().value("status", ""), "Success");
+  EXPECT_EQ(c->get(pod_kind, {"default", "p"}).value()->at_path("spec.nodeName")->get<std::string>(), "n1");
+  auto other = c->create_subresource(pod_kind, {"default", "p"}, "eviction", object("policy/v1", "Eviction"));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code(), 404);
+  auto actions = c->actions();
+  ASSERT_FALSE(actions.empty());
+  EXPECT_EQ(actions.back().verb, "create");
+  EXPECT_EQ(actions.back().subresource, "eviction");
+}

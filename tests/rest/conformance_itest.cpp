@@ -179,6 +179,24 @@ transcript run(client& c) {
                                                                        patch_type::merge_patch, json::object())),
                     404, "NotFound"));
 
+  // pods/binding: a Status Success, then the Pod is on its node; a second binding
+  // conflicts; a subresource that takes no POST is not found.
+  EXPECT_TRUE(t.note("create pod b", c.create(in_ns(pod("b"), "default"))));
+  object binding("v1", "Binding");
+  binding.set_name("b");
+  binding.data()["target"] = {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", "node-1"}};
+  auto bound = t.note("bind b", c.create_subresource(pod_kind, {"default", "b"}, "binding", object(binding)));
+  EXPECT_TRUE(bound && (*bound)->kind() == "Status");
+  auto got = t.note("get bound b", c.get(pod_kind, {"default", "b"}));
+  EXPECT_TRUE(got && (*got)->at_path("spec.nodeName") && *(*got)->at_path("spec.nodeName") == "node-1");
+  EXPECT_TRUE(fails(t.note("bind b again", c.create_subresource(pod_kind, {"default", "b"}, "binding", object(binding))),
+                    409, "Conflict"));
+  object no_target("v1", "Binding");
+  no_target.set_name("p");
+  EXPECT_TRUE(fails(t.note("bind without target", c.create_subresource(pod_kind, {"default", "p"}, "binding",
+                                                                       std::move(no_target))),
+                    422, "Invalid"));
+
   // A CRD and its custom resources: defaulting, validation, unknown fields.
   EXPECT_TRUE(t.note("create crd", c.create(at_crd())));
   std::vector<std::string> warnings;

@@ -265,6 +265,21 @@ result<object_ptr> rest_client::update_scale(const gvk& kind, const object_key& 
        .warnings = opts.warnings});
 }
 
+result<object_ptr> rest_client::create_subresource(const gvk& kind, const object_key& key,
+                                                   std::string_view subresource, object&& body,
+                                                   const write_options& opts) {
+  auto info = impl_->mapper_.resource_of(kind);
+  if (!info) return info.error();
+  return impl_->send_for_object(
+      {.method = "POST",
+       .info = **info,
+       .name = key.name,
+       .target = detail::resource_path(**info, key.namespace_, key.name, std::string(subresource)) +
+                 detail::write_query(opts.dry_run, opts.field_manager, opts.field_validation).str(),
+       .body = body.data().dump(),
+       .warnings = opts.warnings});
+}
+
 const core::rest_mapper& rest_client::mapper() { return impl_->mapper_.mapper(); }
 
 discovery_client& rest_client::discovery() { return impl_->discovery_; }

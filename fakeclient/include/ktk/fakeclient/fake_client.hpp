@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "ktk/client/client.hpp"
@@ -61,6 +62,10 @@ class fake_client final : public ktk::client::client {
   result<object_ptr> get_scale(const core::gvk& kind, const object_key& key) override;
   result<object_ptr> update_scale(const core::gvk& kind, const object_key& key, std::int64_t replicas,
                                   const ktk::client::write_options& opts = {}) override;
+  // pods/binding only (answered, as kube-apiserver does, with a Status Success); other
+  // subresources are NotFound.
+  result<object_ptr> create_subresource(const core::gvk& kind, const object_key& key, std::string_view subresource,
+                                        object&& body, const ktk::client::write_options& opts = {}) override;
   const core::rest_mapper& mapper() override;
 
   // Reactors run in the order added. Thread-safe.
@@ -71,8 +76,18 @@ class fake_client final : public ktk::client::client {
   // Every call so far, in order. Thread-safe.
   std::vector<action> actions() const;
   void clear_actions();
+  // Whether calls are recorded (on by default; long simulations turn it off so that
+  // the record does not grow without bound). Thread-safe.
+  void record_actions(bool on);
+
+  // Ends every open watch of `resource` (its plural name, or "*" for all): their
+  // consumers see the stream done and watch again, as after a server closed it — the
+  // fault a scenario's watch_cut injects. Returns how many were cut. Thread-safe.
+  std::size_t cut_watches(std::string_view resource = "*");
 
   apiserver::registry& registry() const { return *reg_; }
+  // The registry, to share with another client or an HTTP server.
+  const std::shared_ptr<apiserver::registry>& shared_registry() const { return reg_; }
 
   class impl;
 

@@ -72,6 +72,10 @@ class cached_client final : public client {
                                   const write_options& opts = {}) override {
     return direct_.update_scale(kind, key, replicas, opts);
   }
+  result<object_ptr> create_subresource(const gvk& kind, const object_key& key, std::string_view subresource,
+                                        object&& body, const write_options& opts = {}) override {
+    return direct_.create_subresource(kind, key, subresource, std::move(body), opts);
+  }
   const core::rest_mapper& mapper() override { return direct_.mapper(); }
 
   // The client reads that bypass the cache go to.

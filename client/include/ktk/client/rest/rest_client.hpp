@@ -75,6 +75,8 @@ class rest_client final : public client {
   result<object_ptr> get_scale(const gvk& kind, const object_key& key) override;
   result<object_ptr> update_scale(const gvk& kind, const object_key& key, std::int64_t replicas,
                                   const write_options& opts = {}) override;
+  result<object_ptr> create_subresource(const gvk& kind, const object_key& key, std::string_view subresource,
+                                        object&& body, const write_options& opts = {}) override;
   // The discovered resources (discovered on the first call; stays valid and is
   // updated in place by refreshes).
   const core::rest_mapper& mapper() override;
