@@ -27,8 +27,10 @@ fake_clock::time_point fake_clock::now() const {
 bool fake_clock::sleep_until(time_point deadline, std::stop_token stop) {
   std::unique_lock lock(mu_);
   ++sleepers_;
+  auto mine = deadlines_.insert(deadline);
   cv_.notify_all();  // lets waiters of sleepers() see the new sleeper
   bool reached = cv_.wait(lock, stop, [&] { return now_ >= deadline; });
+  deadlines_.erase(mine);
   --sleepers_;
   return reached;
 }
@@ -52,6 +54,12 @@ void fake_clock::set(time_point t) {
 int fake_clock::sleepers() const {
   std::lock_guard lock(mu_);
   return sleepers_;
+}
+
+std::optional<fake_clock::time_point> fake_clock::next_wakeup() const {
+  std::lock_guard lock(mu_);
+  if (deadlines_.empty()) return std::nullopt;
+  return *deadlines_.begin();
 }
 
 namespace {

@@ -48,6 +48,18 @@ TEST_F(RegistryWatch, FromAResourceVersionReplaysMissedEventsInOrder) {
   EXPECT_FALSE(w->done());
 }
 
+TEST_F(RegistryWatch, ResourceRevisionIsTheLastWriteToThatResource) {
+  EXPECT_EQ(reg.resource_revision(gvr{"example.com", "v1", "nopes"}), 0);
+  auto a = must_create(configmaps, "default", configmap("a"));
+  EXPECT_EQ(reg.resource_revision(configmaps), rv(a));
+  auto before = reg.resource_revision(configmaps);
+  must_create(pods, "default", pod("p"));
+  EXPECT_EQ(reg.resource_revision(configmaps), before);  // another resource's write
+  EXPECT_EQ(reg.resource_revision(pods), reg.current_revision());
+  ASSERT_TRUE(reg.remove(configmaps, {"default", "a"}));
+  EXPECT_EQ(reg.resource_revision(configmaps), reg.current_revision());  // a delete is a write too
+}
+
 TEST_F(RegistryWatch, EmptyOrZeroResourceVersionStartsWithSyntheticAdded) {
   must_create(configmaps, "default", configmap("a"));
   must_create(configmaps, "default", configmap("b"));

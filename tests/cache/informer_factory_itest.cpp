@@ -119,3 +119,19 @@ TEST_F(Factory, TheStopTokenStopsTheInformers) {
 }
 
 }  // namespace
+
+TEST_F(Factory, InformersListsEveryInformerWithItsKey) {
+  build(ktk::fakeclient::builder());
+  EXPECT_TRUE(f->informers().empty());
+  auto a = f->informer_for(cm_kind);
+  auto b = f->informer_for(pod_kind, {.namespace_ = "x"});
+  auto all = f->informers();
+  ASSERT_EQ(all.size(), 2u);
+  bool saw_a = false, saw_b = false;
+  for (const auto& [key, inf] : all) {
+    if (inf == a) saw_a = key.kind == cm_kind && key.scope.namespace_.empty();
+    if (inf == b) saw_b = key.kind == pod_kind && key.scope.namespace_ == "x";
+  }
+  EXPECT_TRUE(saw_a);
+  EXPECT_TRUE(saw_b);
+}

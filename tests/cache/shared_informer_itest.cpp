@@ -6,6 +6,7 @@
 #include <latch>
 
 #include "cache_test_util.hpp"
+#include "ktk/apiserver/registry.hpp"
 
 namespace {
 
@@ -452,3 +453,28 @@ TEST_F(Informer, MoreIndexesWhileRunning) {
 }
 
 }  // namespace
+
+// What the simulator's virtual clock relies on: once the informer has seen the last
+// write to its resource, its handlers report idle only after handling it.
+TEST_F(Informer, HandlersIdleOnlyOnceEveryEventIsHandled) {
+  build(ktk::fakeclient::builder());
+  make();
+  std::mutex gate;
+  std::unique_lock hold(gate);
+  std::atomic<int> seen = 0;
+  inf->add_event_handler(cache::event_handler_funcs{.on_add = [&](const object_ptr&, bool) {
+    std::lock_guard pass(gate);
+    ++seen;
+  }});
+  start_and_sync();
+  EXPECT_TRUE(eventually([&] { return inf->handlers_idle(); }));
+  ASSERT_TRUE(fc->create(config_map("default", "x")));
+  // The handler is blocked in its callback: not idle, however long we look.
+  ASSERT_TRUE(eventually([&] { return !inf->last_sync_resource_version().empty() &&
+                                      std::stoll(inf->last_sync_resource_version()) >=
+                                          static_cast<long long>(fc->registry().current_revision()); }));
+  EXPECT_FALSE(inf->handlers_idle());
+  hold.unlock();
+  EXPECT_TRUE(eventually([&] { return inf->handlers_idle(); }));
+  EXPECT_EQ(seen.load(), 1);
+}

@@ -128,6 +128,18 @@ TEST(Manager, ControllerNamesAreUniqueAndBuilderChecksItsInput) {
                std::invalid_argument);
 }
 
+TEST(Manager, ControllersListsWhatTheBuilderAdded) {
+  fake_backend be;
+  ctl::manager mgr(be.client());
+  EXPECT_TRUE(mgr.controllers().empty());
+  auto a = ctl::builder(mgr).for_(cm_kind).complete(noop);
+  auto b = ctl::builder(mgr).for_(secret_kind).complete(noop);
+  auto all = mgr.controllers();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], a);
+  EXPECT_EQ(all[1], b);
+}
+
 TEST(Manager, ControllerGivesUpWhenItsCacheNeverSyncs) {
   ktk::core::fake_clock clk;
   auto fc = ktk::fakeclient::builder().build();

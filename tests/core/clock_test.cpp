@@ -193,3 +193,20 @@ TEST(Rfc3339, InvalidInputs) {
 }
 
 }  // namespace
+
+TEST(FakeClock, NextWakeupIsTheEarliestSleepersDeadline) {
+  fake_clock c;
+  EXPECT_FALSE(c.next_wakeup().has_value());
+  const auto t0 = c.now();
+  std::jthread late([&] { c.sleep_until(t0 + 30s, {}); });
+  std::jthread early([&] { c.sleep_until(t0 + 10s, {}); });
+  wait_for_sleepers(c, 2);
+  ASSERT_TRUE(c.next_wakeup().has_value());
+  EXPECT_EQ(*c.next_wakeup(), t0 + 10s);
+  c.advance(10s);
+  early.join();
+  EXPECT_EQ(*c.next_wakeup(), t0 + 30s);
+  c.advance(20s);
+  late.join();
+  EXPECT_FALSE(c.next_wakeup().has_value());
+}

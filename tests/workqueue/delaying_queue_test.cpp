@@ -187,3 +187,25 @@ TEST(DelayingQueueRealClock, ManyThreadsAddAfter) {
     q.done(*x);
   }
 }
+
+TEST_F(DelayingQueue, ActivityCountsQueuedProcessingAndWaiting) {
+  auto a = q.activity();
+  EXPECT_EQ(a.queued + a.processing + a.waiting, 0u);
+  EXPECT_FALSE(a.next_ready_at.has_value());
+  const auto t0 = clk.now();
+  q.add("now");
+  q.add_after("later", 20s);
+  q.add_after("soon", 5s);
+  a = q.activity();
+  EXPECT_EQ(a.queued, 1u);
+  EXPECT_EQ(a.waiting, 2u);
+  ASSERT_TRUE(a.next_ready_at.has_value());
+  EXPECT_EQ(*a.next_ready_at, t0 + 5s);
+  auto item = q.get();
+  ASSERT_TRUE(item);
+  a = q.activity();
+  EXPECT_EQ(a.queued, 0u);
+  EXPECT_EQ(a.processing, 1u);
+  q.done(*item);
+  EXPECT_EQ(q.activity().processing, 0u);
+}

@@ -253,6 +253,10 @@ registry::~registry() = default;
 const core::rest_mapper& registry::mapper() const { return impl_->mapper; }
 core::clock& registry::clock() const { return *impl_->opts.clock; }
 storage::revision registry::current_revision() const { return impl_->store->current_revision(); }
+storage::revision registry::resource_revision(const gvr& r) const {
+  auto h = impl_->handler(r);
+  return h ? impl_->store->shard_revision((*h)->shard) : 0;
+}
 
 result<object_ptr> registry::get(const gvr& r, const object_key& key, const get_options& opts, std::string_view sub) {
   auto h = impl_->handler(r);

@@ -28,6 +28,16 @@ class memory_storage final : public interface {
 
   revision current_revision() const override { return counter_.load(); }
 
+  revision shard_revision(std::string_view name) const override {
+    for (;;) {
+      auto sh = find(name);
+      if (!sh) return 0;
+      std::shared_lock lk(sh->mu);
+      if (sh->dropped) continue;
+      return sh->ring.empty() ? sh->evicted : sh->ring.back().ev->rev;
+    }
+  }
+
   core::result<object_ptr> get(std::string_view name, const object_key& key) const override {
     for (;;) {
       auto sh = find(name);

@@ -61,4 +61,9 @@ void shared_informer_factory::shutdown() {
   for (auto& inf : all) inf->shutdown();
 }
 
+std::vector<std::pair<informer_key, std::shared_ptr<shared_informer>>> shared_informer_factory::informers() const {
+  std::lock_guard lock(mu_);
+  return {informers_.begin(), informers_.end()};
+}
+
 }  // namespace ktk::client::cache

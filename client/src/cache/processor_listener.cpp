@@ -59,6 +59,11 @@ void processor_listener::start() {
   });
 }
 
+bool processor_listener::idle() const {
+  std::lock_guard lock(mu_);
+  return buf_.empty() && waiting_;
+}
+
 void processor_listener::push(notification n) {
   if (n.initial) pending_initial_.fetch_add(1, std::memory_order_acq_rel);
   bool wake;

@@ -58,6 +58,9 @@ class processor_listener final : public handler_registration,
   void join();
   bool on_own_thread() const { return std::this_thread::get_id() == thread_id_.load(); }
 
+  // Nothing queued and the thread asleep waiting for more (not in a callback).
+  bool idle() const;
+
   bool has_synced() const override;
   std::uint64_t handler_errors() const override { return errors_.load(std::memory_order_relaxed); }
 
@@ -77,7 +80,7 @@ class processor_listener final : public handler_registration,
   std::atomic<std::int64_t> pending_initial_{0};  // initial adds queued, not yet handled
   std::atomic<std::uint64_t> errors_{0};
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable_any cv_;
   std::vector<notification> buf_;  // guarded by mu_
   bool waiting_ = false;           // guarded by mu_: the thread sleeps on cv_

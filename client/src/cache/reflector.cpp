@@ -149,8 +149,11 @@ class reflector::impl {
       return next_step::backoff_then_relist;
     }
     rv_unavailable_ = false;
-    set_rv(got->resource_version);
+    // The store first: whoever sees the new resourceVersion may count on the handlers
+    // having been handed the list.
+    std::string rv = got->resource_version;
     store_.replace(std::move(got->items), std::move(got->resource_version));
+    set_rv(std::move(rv));
     lists_.fetch_add(1, std::memory_order_acq_rel);
     return watch_loop(stop);
   }

@@ -226,6 +226,14 @@ std::string shared_informer::last_sync_resource_version() const {
   return r ? r->last_sync_resource_version() : std::string();
 }
 
+bool shared_informer::handlers_idle() const {
+  std::lock_guard lock(mu_);
+  for (const auto& l : listeners_) {
+    if (!l->idle()) return false;
+  }
+  return true;
+}
+
 void shared_informer::set_transform(transform_func f) {
   std::lock_guard lock(mu_);
   if (started_) throw std::logic_error("ktk::client::cache::shared_informer: set_transform after start");

@@ -95,7 +95,18 @@ bool manager::reserve_name(const std::string& name) {
   return names_.insert(name).second;
 }
 
-void manager::add(std::shared_ptr<controller> c) { add(std::make_shared<controller_runnable>(std::move(c))); }
+void manager::add(std::shared_ptr<controller> c) {
+  {
+    std::lock_guard lock(mu_);
+    controllers_.push_back(c);
+  }
+  add(std::make_shared<controller_runnable>(std::move(c)));
+}
+
+std::vector<std::shared_ptr<controller>> manager::controllers() const {
+  std::lock_guard lock(mu_);
+  return controllers_;
+}
 
 void manager::add(std::shared_ptr<runnable> r) {
   std::lock_guard lock(mu_);

@@ -129,6 +129,9 @@ class registry {
   const core::rest_mapper& mapper() const;
   core::clock& clock() const;
   storage::revision current_revision() const;
+  // The revision of the last write to one resource (0 when none, or unknown resource):
+  // a watcher of it that has seen this revision is caught up.
+  storage::revision resource_revision(const gvr& r) const;
 
   // `ns` is the namespace of the request ("" for cluster-scoped resources, or for
   // list/watch across all namespaces). `sub` selects a subresource ("status", "scale").

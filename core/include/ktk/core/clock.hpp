@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <optional>
@@ -48,12 +49,16 @@ class fake_clock final : public clock {
   void set(time_point t);
   // How many threads are blocked in sleep_until (lets tests wait for a sleeper).
   int sleepers() const;
+  // The earliest deadline a thread sleeps until (nullopt when none sleeps): where a
+  // driver of virtual time moves the clock next.
+  std::optional<time_point> next_wakeup() const;
 
  private:
   mutable std::mutex mu_;
   std::condition_variable_any cv_;
   time_point now_;      // guarded by mu_
   int sleepers_ = 0;    // guarded by mu_
+  std::multiset<time_point> deadlines_;  // guarded by mu_: one per sleeper
 };
 
 // RFC 3339 in UTC with second precision, as metav1.Time: "2024-01-01T00:00:00Z".

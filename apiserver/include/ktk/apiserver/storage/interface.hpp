@@ -115,6 +115,9 @@ class interface {
 
   // The last revision handed out.
   virtual revision current_revision() const = 0;
+  // The revision of a shard's newest event (0 when it has none): a watcher of the
+  // shard that has read up to it has seen every write so far.
+  virtual revision shard_revision(std::string_view shard) const = 0;
 
   // 404 NotFound when absent (the error names `resource`, which callers rewrap).
   virtual core::result<object_ptr> get(std::string_view shard, const object_key& key) const = 0;

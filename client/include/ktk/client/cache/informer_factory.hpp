@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <stop_token>
+#include <utility>
 #include <vector>
 
 #include "ktk/client/cache/shared_informer.hpp"
@@ -56,6 +57,9 @@ class shared_informer_factory {
   // Stops every informer and joins their threads. Idempotent; informer_for still
   // answers afterwards, but start() does nothing.
   void shutdown();
+
+  // Every informer made so far with its key (started or not).
+  std::vector<std::pair<informer_key, std::shared_ptr<shared_informer>>> informers() const;
 
  private:
   std::vector<const shared_informer*> started() const;

@@ -100,6 +100,9 @@ class shared_informer {
   bool wait_for_sync(std::stop_token stop) const;
   bool is_stopped() const;
   std::string last_sync_resource_version() const;
+  // Every handler has handled every event handed to it and waits for more. For
+  // whoever steps a virtual clock; another thread may change it right after.
+  bool handlers_idle() const;
 
   const indexer& get_indexer() const { return *indexer_; }
   lister get_lister() const { return lister(*indexer_, resource_); }

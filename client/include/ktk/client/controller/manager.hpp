@@ -80,6 +80,8 @@ class manager {
   // needs leader election: once this replica leads). Thread-safe.
   void add(std::shared_ptr<runnable> r);
   void add(std::shared_ptr<controller> c);
+  // The controllers added so far (their queues and stats). Thread-safe.
+  std::vector<std::shared_ptr<controller>> controllers() const;
   // Registers a controller name; false when it is taken (names are unique per manager).
   bool reserve_name(const std::string& name);
 
@@ -113,6 +115,7 @@ class manager {
   mutable std::mutex mu_;
   std::condition_variable_any cv_;                 // a task ended, or an error came
   std::vector<std::shared_ptr<runnable>> runnables_;  // guarded by mu_
+  std::vector<std::shared_ptr<controller>> controllers_;  // guarded by mu_
   std::set<std::string> names_;                    // guarded by mu_
   std::list<task> tasks_;                          // guarded by mu_
   bool running_ = false;                           // guarded by mu_

@@ -54,6 +54,10 @@ class queue {
   // only: another thread may change it right after.
   std::size_t len() const { return core_.len(); }
 
+  // Queued, processing and delayed counts and the earliest delayed time, taken
+  // together under the queue's lock. For information, like len().
+  queue_activity activity() const { return core_.activity(); }
+
   // From now on add() is ignored; get() keeps handing out what is queued, then
   // returns nullopt at once. Stops the delay thread; delayed items are dropped.
   // May be called more than once, and after shut_down_with_drain() to end its wait.

@@ -38,6 +38,19 @@
 #include "ktk/client/workqueue/detail/ring.hpp"
 #include "ktk/core/clock.hpp"
 
+namespace ktk::client::workqueue {
+
+// What a queue holds at one instant, for whoever steps a virtual clock: the simulator
+// advances time only while every queue is idle, to its earliest ready_at.
+struct queue_activity {
+  std::size_t queued = 0;      // handed out by the next get()s
+  std::size_t processing = 0;  // handed out and not yet done()
+  std::size_t waiting = 0;     // delayed
+  std::optional<core::clock::time_point> next_ready_at;  // the earliest delayed item's time
+};
+
+}  // namespace ktk::client::workqueue
+
 namespace ktk::client::workqueue::detail {
 
 template <class T>
@@ -128,6 +141,13 @@ class queue_core {
   std::size_t len() const {
     std::lock_guard lock(mu_);
     return queued_;
+  }
+
+  queue_activity activity() const {
+    std::lock_guard lock(mu_);
+    queue_activity a{.queued = queued_, .processing = processing_, .waiting = waiting_.size()};
+    if (!waiting_.empty()) a.next_ready_at = waiting_.front()->second.ready_at;
+    return a;
   }
 
   void shut_down() {
