@@ -38,6 +38,31 @@ TEST_F(RegistryCreate, GenerateNameIsDeterministicForASeed) {
   EXPECT_EQ(first(reg), first(other));
 }
 
+// With a seed, a generated name and a uid depend on what asks for them and how often
+// it asked — not on other objects created in between (concurrent controllers of a
+// simulation get the same names whatever order they ran in).
+TEST_F(RegistryCreate, SeededNamesAndUidsDoNotDependOnOtherCreates) {
+  auto make = [](registry& r, const std::string& prefix) {
+    object o("v1", "ConfigMap");
+    o.set_generate_name(prefix);
+    auto got = r.create(configmaps, "default", std::move(o)).value();
+    return std::string(got->name()) + " " + std::string(got->uid());
+  };
+  core::fake_clock c2, c3;
+  registry one(registry_options{.clock = &c2, .seed = 9});
+  registry two(registry_options{.clock = &c3, .seed = 9});
+  std::string a1 = make(one, "a-"), b1 = make(one, "b-"), a2 = make(one, "a-");
+  std::string b1_two = make(two, "b-"), a1_two = make(two, "a-"), a2_two = make(two, "a-");
+  EXPECT_EQ(a1, a1_two);
+  EXPECT_EQ(b1, b1_two);
+  EXPECT_EQ(a2, a2_two);
+  EXPECT_NE(a1, a2);
+  // Another seed, other names.
+  core::fake_clock c4;
+  registry three(registry_options{.clock = &c4, .seed = 10});
+  EXPECT_NE(make(three, "a-"), a1);
+}
+
 TEST_F(RegistryCreate, UidIsUuidV4AndUnique) {
   static const std::regex uuid4("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   auto a = must_create(configmaps, "default", configmap("a"));

@@ -33,8 +33,10 @@ class registry::impl {
   // managedFields bookkeeping for a write; `apply` keeps an empty manager empty (apply rejects it).
   core::apply_options managed_options(const detail::resource_handler& h, const write_options& o,
                                       bool apply = false) const;
-  std::string new_uid();
-  std::string random_suffix();  // 5 characters, as generateName uses
+  // `key` names what asks (the object's shard/namespace/name; the namespace and
+  // generateName prefix): with a seed, the answer depends on it alone.
+  std::string new_uid(std::string_view key);
+  std::string random_suffix(std::string_view key);  // 5 characters, as generateName uses
   // The namespace of a request on `h`: checks it against the body's, 400 on mismatch.
   result<std::string> request_namespace(const detail::resource_handler& h, std::string_view url_ns,
                                         const object& body) const;
@@ -103,6 +105,8 @@ class registry::impl {
 
   std::mutex rng_mu_;
   std::mt19937_64 rng_;  // guarded by rng_mu_
+  std::unordered_map<std::string, std::uint64_t> draws_;  // guarded by rng_mu_: per key, with a seed
+  std::uint64_t draw_state(std::string_view key);          // requires rng_mu_
 
   std::mutex events_mu_;
   std::map<object_key, core::clock::time_point> event_expiry_;  // guarded by events_mu_

@@ -75,12 +75,47 @@ std::vector<handler_ptr> registry::impl::handlers() const {
 
 std::string registry::impl::now() const { return core::format_rfc3339(opts.clock->now()); }
 
-std::string registry::impl::new_uid() {
+namespace {
+
+std::uint64_t splitmix(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+}  // namespace
+
+// With a seed, what a name or uid gets depends only on the seed, its key and how
+// many times that key asked before — not on what other objects did in between — so
+// that concurrent writers (a simulation's controllers) get the same names run after
+// run. Without one, the generator is seeded from the system.
+std::uint64_t registry::impl::draw_state(std::string_view key) {
+  if (!opts.seed) return rng_();
+  std::uint64_t n = draws_[std::string(key)]++;
+  std::uint64_t x = opts.seed ^ fnv1a(key);
+  x ^= splitmix(x) + n * 0xd1b54a32d192ed03ULL;
+  return x;
+}
+
+std::string registry::impl::new_uid(std::string_view key) {
   std::uint64_t a, b;
   {
     std::lock_guard lock(rng_mu_);
-    a = rng_();
-    b = rng_();
+    std::uint64_t x = draw_state(key);
+    if (opts.seed) {
+      a = splitmix(x);
+      b = splitmix(x);
+    } else {
+      a = x;
+      b = rng_();
+    }
   }
   // RFC 4122 version 4.
   a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
@@ -92,12 +127,13 @@ std::string registry::impl::new_uid() {
   return buf;
 }
 
-std::string registry::impl::random_suffix() {
+std::string registry::impl::random_suffix(std::string_view key) {
   // apimachinery's utilrand.String alphabet: no vowels, no confusable characters.
   static constexpr std::string_view alphabet = "bcdfghjklmnpqrstvwxz2456789";
   std::string s(5, ' ');
   std::lock_guard lock(rng_mu_);
-  for (auto& c : s) c = alphabet[rng_() % alphabet.size()];
+  std::uint64_t x = draw_state(key);
+  for (auto& c : s) c = alphabet[(opts.seed ? splitmix(x) : rng_()) % alphabet.size()];
   return s;
 }
 

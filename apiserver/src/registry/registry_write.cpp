@@ -169,9 +169,9 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
       return api_error::invalid(h.gk(), "",
                                 {core::field_error::required("metadata.name", "name or generateName is required")});
     }
-    obj.set_name(std::string(obj.generate_name()) + random_suffix());
+    obj.set_name(std::string(obj.generate_name()) + random_suffix(ns + "/" + std::string(obj.generate_name())));
   }
-  obj.set_uid(new_uid());
+  obj.set_uid(new_uid(h.shard + "/" + ns + "/" + std::string(obj.name())));
   obj.set_creation_timestamp(now());
   obj.set_deletion_timestamp("");
   obj.set_deletion_grace_period_seconds(std::nullopt);
@@ -204,7 +204,7 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
     auto created = store->create(h.shard, key, can_retry ? object(obj) : std::move(obj));
     if (!created) {
       if (can_retry && core::is_already_exists(created.error())) {
-        obj.set_name(std::string(obj.generate_name()) + random_suffix());
+        obj.set_name(std::string(obj.generate_name()) + random_suffix(ns + "/" + std::string(obj.generate_name())));
         continue;
       }
       return rename_error(h, created.error(), key.name);
