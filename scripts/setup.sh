@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# scripts/setup.sh — install what ktk needs from Debian's archive, then configure and
-# build into build/. Idempotent and non-interactive; run as root (or with sudo).
+# scripts/setup.sh — install what ktk needs from Debian's archive, configure and build
+# into build/, then run ktk's main job: the Deployment → ReplicaSet → Pod scenario on
+# the embedded server and the simulated control plane, with its reports in
+# build/sim-report/ (junit.xml, timeline.json, report.html). Idempotent and
+# non-interactive; run as root (or with sudo).
 #
-#   scripts/setup.sh              # install, configure, build
-#   KTK_WERROR=ON scripts/setup.sh
+#   scripts/setup.sh              # install, configure, build, run the scenario
+#   KTK_SETUP_SCENARIO=0 scripts/setup.sh   # skip the scenario
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,4 +41,9 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
   -DKTK_WERROR="${KTK_WERROR:-ON}"
 cmake --build build --parallel "$(nproc)"
-echo "ktk setup: built into build/ — run scripts/test.sh for the tests"
+echo "ktk setup: built into build/"
+
+if [ "${KTK_SETUP_SCENARIO:-1}" != "0" ]; then
+  build/cli/ktk sim run examples/scenarios/deployment-chain.yaml --report-dir build/sim-report
+fi
+echo "ktk setup: done — scripts/test.sh runs the tests"

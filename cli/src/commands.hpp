@@ -8,5 +8,6 @@
 namespace ktk::cli {
 
 int serve(const std::vector<std::string>& argv);
+int sim(const std::vector<std::string>& argv);
 
 }  // namespace ktk::cli

@@ -11,6 +11,7 @@ constexpr const char* usage =
     "\n"
     "commands:\n"
     "  serve     run the in-memory Kubernetes API server (ktk serve --help)\n"
+    "  sim run   run a scenario on the simulated control plane (ktk sim --help)\n"
     "  version   print ktk's version\n";
 
 }  // namespace
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (cmd == "serve") return ktk::cli::serve(args);
+    if (cmd == "sim") return ktk::cli::sim(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "ktk " << KTK_VERSION << "\n";
       return 0;
