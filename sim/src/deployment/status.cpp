@@ -73,7 +73,8 @@ bool timed_out(const core::object& d, const core::json& st, core::clock::time_po
 // The ReplicaFailure conditions of the new ReplicaSet, else of the others.
 core::json replica_failure(const rs_list& all, const core::object_ptr& new_rs) {
   auto of = [](const core::object& rs) -> core::json {
-    const core::json* c = find_condition(status_copy(rs), cond_replica_failure);
+    const core::json st = status_copy(rs);  // find_condition points into it
+    const core::json* c = find_condition(st, cond_replica_failure);
     if (!c) return nullptr;
     return core::json{{"type", cond_replica_failure},
                       {"status", json_str(*c, "status")},
