@@ -211,4 +211,28 @@ TEST_F(KubeletPods, AFailedNodesPodsDoNotAdvanceUntilItRecovers) {
   EXPECT_TRUE(eventually([&] { return phase("web") == "Running"; }));
 }
 
+TEST_F(KubeletPods, ARestartedKubeletResumesFromTheTimesInTheObjects) {
+  start({.default_timing = {.start_delay = 1s, .ready_delay = 5s}});
+  create(simnode_test::pod("web"));
+  e.advance(1s, ctrls);
+  ASSERT_TRUE(eventually([&] { return phase("web") == "Running"; }));
+  e.advance(2s, ctrls);
+  ASSERT_TRUE(e.settle(ctrls));
+  sim.reset();
+  ctrls.clear();
+  e.renew();  // the kubelet restarts; the Pod says it started 2 s ago
+
+  auto again = ktk::sim::add_kubelet(e.mgr(), {.nodes = ktk::sim::make_nodes("n", 2),
+                                               .default_timing = {.start_delay = 1s, .ready_delay = 5s}});
+  auto cs = again->controllers();
+  e.start();
+  ASSERT_TRUE(e.delayed(cs[1]));  // the Pod waits for its Ready time
+  ASSERT_TRUE(e.settle(cs));
+  e.advance(2999ms, cs, 2999ms);
+  EXPECT_EQ(ready("web"), "False");
+  e.advance(1ms, cs);
+  EXPECT_TRUE(eventually([&] { return ready("web") == "True"; }));
+  EXPECT_EQ(container("web")["restartCount"], 0);
+}
+
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "../../sim/src/kubelet/addressing.hpp"
+#include "../../sim/src/kubelet/kubelet_state.hpp"
 #include "../../sim/src/kubelet/pod_status.hpp"
 #include "../../sim/src/kubelet/timing.hpp"
 #include "simnode_test_util.hpp"
@@ -16,7 +17,7 @@ using namespace std::chrono_literals;
 using simnode_test::json;
 using simnode_test::object;
 
-TEST(Addressing, EachNodeGetsASlash24AndPodsUniqueAddresses) {
+TEST(KubeletAddressing, EachNodeGetsASlash24AndPodsUniqueAddresses) {
   auto net = parse_cidr("10.244.0.0/16");
   ASSERT_TRUE(net);
   EXPECT_EQ(net->subnets(), 256u);
@@ -38,7 +39,21 @@ TEST(Addressing, EachNodeGetsASlash24AndPodsUniqueAddresses) {
   EXPECT_TRUE(seen.contains(""));
 }
 
-TEST(Timing, FirstMatchingSelectorWins) {
+TEST(KubeletAddressing, NodesPastTheCidrsRoomGoOnPastItsEnd) {
+  ktk::core::fake_clock clk;
+  kubelet_state st({.nodes = ktk::sim::make_nodes("n", 300)}, clk);
+  EXPECT_EQ(st.with_node("n255", [](node_state& n) { return n.pod_cidr; }), "10.244.255.0/24");
+  EXPECT_EQ(st.with_node("n256", [](node_state& n) { return n.pod_cidr; }), "10.245.0.0/24");
+  EXPECT_EQ(st.with_node("n299", [](node_state& n) { return n.ip; }), "10.245.43.1");
+  EXPECT_THROW(kubelet_state({.nodes = ktk::sim::make_nodes("n", 1), .pod_cidr = "10.0.0.0/25"}, clk),
+               std::invalid_argument);
+  EXPECT_THROW(kubelet_state({.nodes = ktk::sim::make_nodes("n", 1), .pod_cidr = "ten"}, clk), std::invalid_argument);
+  auto twice = ktk::sim::make_nodes("n", 1);
+  twice.push_back(twice[0]);
+  EXPECT_THROW(kubelet_state({.nodes = twice}, clk), std::invalid_argument);
+}
+
+TEST(KubeletTiming, FirstMatchingSelectorWins) {
   std::vector<ktk::sim::pod_timing> ts = {{.selector = "app=batch", .start_delay = 2s},
                                           {.selector = "tier in (web)", .start_delay = 3s},
                                           {.selector = "", .start_delay = 4s}};
@@ -50,7 +65,7 @@ TEST(Timing, FirstMatchingSelectorWins) {
   EXPECT_THROW(timing_table({{.selector = "a in ("}}, {}), std::invalid_argument);
 }
 
-TEST(Timing, JitterIsDeterministicPerSeedAndBounded) {
+TEST(KubeletTiming, JitterIsDeterministicPerSeedAndBounded) {
   ktk::sim::pod_timing t{.jitter = 1000ms};
   object a = simnode_test::pod("a");
   object b = simnode_test::pod("b");
@@ -71,7 +86,7 @@ TEST(Timing, JitterIsDeterministicPerSeedAndBounded) {
   EXPECT_NE(stable_hash(1, {"ab", "c"}), stable_hash(1, {"a", "bc"}));
 }
 
-TEST(PodStatus, TransitionsReadBackAsTheirStages) {
+TEST(KubeletPodStatus, TransitionsReadBackAsTheirStages) {
   object p = simnode_test::pod("web");
   p.set_uid("u-1");
   ktk::core::fake_clock clk;
@@ -115,7 +130,7 @@ TEST(PodStatus, TransitionsReadBackAsTheirStages) {
   EXPECT_EQ(read_pod(running).stage, pod_stage::terminated);
 }
 
-TEST(PodStatus, RestartPolicyDecidesWhetherAnExitRestarts) {
+TEST(KubeletPodStatus, RestartPolicyDecidesWhetherAnExitRestarts) {
   auto with = [](const char* policy) {
     object p = simnode_test::pod("p");
     if (policy) p.data()["spec"]["restartPolicy"] = policy;

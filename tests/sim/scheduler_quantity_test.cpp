@@ -14,7 +14,7 @@ using namespace ktk::sim::detail;
 using simnode_test::json;
 using simnode_test::object;
 
-TEST(Quantity, ParsesKubeQuantities) {
+TEST(SchedulerQuantity, ParsesKubeQuantities) {
   struct row {
     const char* text;
     std::int64_t milli;
@@ -43,19 +43,19 @@ TEST(Quantity, ParsesKubeQuantities) {
   }
 }
 
-TEST(Quantity, RejectsWhatIsNotAQuantity) {
+TEST(SchedulerQuantity, RejectsWhatIsNotAQuantity) {
   for (const char* bad : {"", "abc", "1Q", "1.2.3", "Mi", "--1", "1 Gi", "1e", "1KiB", ".", "1e3Mi"})
     EXPECT_FALSE(parse_quantity(bad)) << bad;
   EXPECT_EQ(parse_milli("nonsense"), 0);
 }
 
-TEST(Quantity, SaturatesPastInt64) {
+TEST(SchedulerQuantity, SaturatesPastInt64) {
   EXPECT_EQ(parse_value("1000Ei"), std::numeric_limits<std::int64_t>::max());
   EXPECT_EQ(parse_milli("10E"), std::numeric_limits<std::int64_t>::max());
   EXPECT_EQ(parse_value("-1"), -1);
 }
 
-TEST(Resources, PodRequestsSumContainersTakeTheLargestInitContainerAndAddOverhead) {
+TEST(SchedulerResources, PodRequestsSumContainersTakeTheLargestInitContainerAndAddOverhead) {
   object p = simnode_test::pod("p");
   json& spec = p.data()["spec"];
   spec["containers"] = {
@@ -76,7 +76,7 @@ TEST(Resources, PodRequestsSumContainersTakeTheLargestInitContainerAndAddOverhea
   EXPECT_EQ(none.score.cpu_milli, 100);
 }
 
-TEST(Filter, TolerationsMatchAsKubeDoes) {
+TEST(SchedulerFilter, TolerationsMatchAsKubeDoes) {
   const taint t{"dedicated", "gpu", "NoSchedule"};
   struct row {
     json tolerations;
@@ -95,7 +95,7 @@ TEST(Filter, TolerationsMatchAsKubeDoes) {
   for (const auto& r : rows) EXPECT_EQ(tolerates(r.tolerations, t), r.tolerated) << r.tolerations.dump();
 }
 
-TEST(Filter, ReportsReasonsInKubesPluginOrder) {
+TEST(SchedulerFilter, ReportsReasonsInKubesPluginOrder) {
   pod_constraints c;
   pod_demand d{.fit = {2000, 0, 1}, .score = {2000, 200, 1}};
   node_usage idle;

@@ -35,19 +35,28 @@ class env {
  public:
   env() {
     fc_ = ktk::fakeclient::builder().with_clock(clk).with_seed(7).build();
-    mgr_ = std::make_unique<ctl::manager>(
-        *fc_, ctl::manager_options{.clock = &clk, .log = [](const std::string& l) { std::fprintf(stderr, "manager: %s\n", l.c_str()); }});
+    renew();
   }
-  ~env() {
-    stop_.request_stop();
-    if (thread_.joinable()) thread_.join();
-    mgr_.reset();
-  }
+  ~env() { stop(); }
   env(const env&) = delete;
   env& operator=(const env&) = delete;
 
   void start() {
     thread_ = std::jthread([this] { (void)mgr_->start(stop_.get_token()); });
+  }
+  // Stops the manager and what runs on it (the API server stays).
+  void stop() {
+    stop_.request_stop();
+    if (thread_.joinable()) thread_.join();
+    mgr_.reset();
+  }
+  // A new manager on the same API server and clock (after stop(): a restarted process).
+  void renew() {
+    stop();
+    stop_ = std::stop_source();
+    mgr_ = std::make_unique<ctl::manager>(*fc_, ctl::manager_options{.clock = &clk, .log = [](const std::string& l) {
+                                            std::fprintf(stderr, "manager: %s\n", l.c_str());
+                                          }});
   }
 
   ktk::fakeclient::fake_client& client() { return *fc_; }
@@ -59,7 +68,8 @@ class env {
     int quiet = 0;
     return eventually([&] {
       bool idle = true;
-      for (const auto& [key, inf] : mgr_->get_cache().informers()) idle = idle && inf->handlers_idle();
+      if (mgr_)
+        for (const auto& [key, inf] : mgr_->get_cache().informers()) idle = idle && inf->handlers_idle();
       for (const auto& c : ctrls) {
         auto a = c->queue().activity();
         idle = idle && a.queued == 0 && a.processing == 0 && !(a.next_ready_at && *a.next_ready_at <= clk.now());

@@ -28,7 +28,7 @@ struct ipv4_net {
 std::optional<ipv4_net> parse_cidr(std::string_view s);
 std::optional<std::uint32_t> parse_ipv4(std::string_view s);
 std::string format_ipv4(std::uint32_t ip);
-// The index-th /24 of net (the caller checks index < net.subnets()).
+// The index-th /24 from net's start (past net's end when index >= net.subnets()).
 std::uint32_t node_subnet(const ipv4_net& net, std::size_t index);
 
 // The Pod addresses of one Node's /24.

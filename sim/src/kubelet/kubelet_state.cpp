@@ -9,9 +9,12 @@ kubelet_state::kubelet_state(kubelet_options opts, core::clock& clk)
     : opts_(std::move(opts)), clock_(clk), timings_(opts_.timings, opts_.default_timing) {
   auto net = parse_cidr(opts_.pod_cidr);
   if (!net) throw std::invalid_argument("kubelet pod_cidr " + opts_.pod_cidr + " is not an IPv4 CIDR");
-  if (opts_.nodes.size() > net->subnets())
-    throw std::invalid_argument("kubelet pod_cidr " + opts_.pod_cidr + " has room for " +
-                                std::to_string(net->subnets()) + " nodes, not " + std::to_string(opts_.nodes.size()));
+  // Nodes past the CIDR's room go on past its end (10.244.0.0/16: the 257th Node gets
+  // 10.245.0.0/24), so that a large simulation still has unique addresses; only the
+  // end of the IPv4 space stops it.
+  if (net->prefix > 24 || net->base / 256 + opts_.nodes.size() > (std::uint64_t{1} << 24))
+    throw std::invalid_argument("kubelet pod_cidr " + opts_.pod_cidr + " has no room for " +
+                                std::to_string(opts_.nodes.size()) + " /24 node subnets");
   for (std::size_t i = 0; i < opts_.nodes.size(); ++i) {
     const node_spec& spec = opts_.nodes[i];
     if (spec.name.empty() || !names_.insert(spec.name).second)

@@ -81,7 +81,10 @@ class pod_reconciler final : public ctl::reconciler {
     std::optional<time_point> next;
     bool ended = false;
     auto j = [&](std::string_view what) { return jitter(t, o.seed, pod, what, v.restarts); };
-    for (int step = 0; step < 8 && v.stage != pod_stage::terminated; ++step) {
+    // At most a few transitions per write (zero delays could cycle restarts forever);
+    // what is still due then is looked at again at once.
+    int step = 0;
+    for (; step < 8 && v.stage != pod_stage::terminated; ++step) {
       if (v.stage == pod_stage::waiting) {
         time_point due = (v.restarts == 0 ? *mem.bound_at : finished_at) + t.start_delay + j("start");
         if (due > now) {
@@ -121,6 +124,7 @@ class pod_reconciler final : public ctl::reconciler {
         ended = true;
       }
     }
+    if (step == 8 && !next && v.stage != pod_stage::terminated) next = now;
     if (work) {
       auto r = client_.status().patch(pod_kind, pod.key(), core::patch_type::merge_patch,
                                       core::json{{"status", work->status()}});

@@ -73,7 +73,9 @@ struct kubelet_options {
   std::chrono::seconds pod_eviction_timeout{300};  // a NotReady Node's Pods are deleted after this
   std::chrono::seconds node_monitor_grace{40};     // a failed Node turns NotReady after this
   std::uint64_t seed = 1;
-  std::string pod_cidr = "10.244.0.0/16";    // each Node a /24 of it, in order (InternalIP .1, Pods .2-.254)
+  // Each Node a /24 of it, in order (InternalIP .1, Pods .2-.254); Nodes past its room
+  // continue past its end (the 257th of a /16 gets the next /16's first /24).
+  std::string pod_cidr = "10.244.0.0/16";
   std::chrono::milliseconds termination_delay{0};  // a deleted Pod's containers stop after this
   int workers = 2;                           // Pod reconciles at once
 };
@@ -96,8 +98,9 @@ class kubelet_sim {
 
 // Adds the Node (and Lease) and Pod controllers (named "kubelet-nodes",
 // "kubelet-pods") to mgr; the Nodes are created once the manager starts. Throws
-// std::invalid_argument for a bad timing selector, a bad pod_cidr, duplicate node
-// names, or controller names already taken (one kubelet_sim per manager).
+// std::invalid_argument for a bad timing selector, a bad pod_cidr (or one with a
+// prefix longer than /24), duplicate node names, or controller names already taken
+// (one kubelet_sim per manager).
 std::shared_ptr<kubelet_sim> add_kubelet(client::controller::manager& mgr, kubelet_options opts);
 
 }  // namespace ktk::sim
