@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "sim_files.hpp"
 #include "ktk/sim/report.hpp"
 
 namespace ktk::sim {
@@ -22,29 +23,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class temp_dir {
- public:
-  temp_dir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() / ("ktk_report_html_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& rel) const { return path_ / rel; }
+using sim_test::temp_dir;
 
- private:
-  fs::path path_;
-};
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sim_test::read_file;
 
 bool have_python() { return std::system("python3 -c 'import html.parser' >/dev/null 2>&1") == 0; }
 
@@ -85,8 +66,8 @@ json parse_html(const temp_dir& d, const fs::path& file) {
   std::string cmd = "python3 " + (d / "check.py").string() + " " + file.string() + " > " + (d / "out.json").string() +
                     " 2> " + (d / "err.txt").string();
   int rc = std::system(cmd.c_str());
-  EXPECT_EQ(rc, 0) << read(d / "err.txt");
-  return rc == 0 ? json::parse(read(d / "out.json")) : json();
+  EXPECT_EQ(rc, 0) << read_file(d / "err.txt");
+  return rc == 0 ? json::parse(read_file(d / "out.json")) : json();
 }
 
 run_report sample() {
@@ -120,7 +101,7 @@ run_report sample() {
 TEST(ReportHtml, WellFormedSelfContainedPageWithTheChart) {
   temp_dir d;
   write_html(sample(), d / "report.html");
-  std::string html = read(d / "report.html");
+  std::string html = read_file(d / "report.html");
   EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, Not(HasSubstr("<link")));
@@ -151,7 +132,7 @@ TEST(ReportHtml, WellFormedSelfContainedPageWithTheChart) {
 TEST(ReportHtml, FailedExpectationsComeFirst) {
   temp_dir d;
   write_html(sample(), d / "report.html");
-  std::string html = read(d / "report.html");
+  std::string html = read_file(d / "report.html");
   auto table = html.find("<table class=\"expectations\">");
   ASSERT_NE(table, std::string::npos);
   auto failed = html.find("ten Pods run", table), passed = html.find("Deployment default/web exists", table);
@@ -169,7 +150,7 @@ TEST(ReportHtml, EscapesEverything) {
   r.samples[0].pods["<b>odd</b>"] = 1;
   temp_dir d;
   write_html(r, d / "report.html");
-  std::string html = read(d / "report.html");
+  std::string html = read_file(d / "report.html");
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, Not(HasSubstr("<img")));
   EXPECT_THAT(html, Not(HasSubstr("<b>odd")));
@@ -196,7 +177,7 @@ TEST(ReportHtml, TransitionsAreCappedWithANote) {
                              .name = "p-" + std::to_string(i), .state = "Pending"});
   temp_dir d;
   write_html(r, d / "report.html");
-  std::string html = read(d / "report.html");
+  std::string html = read_file(d / "report.html");
   EXPECT_THAT(html, HasSubstr("Showing the first 2000 of 2500 transitions"));
   EXPECT_THAT(html, HasSubstr(">default/p-1999<"));
   EXPECT_THAT(html, Not(HasSubstr(">default/p-2000<")));
@@ -211,7 +192,7 @@ TEST(ReportHtml, ManySamplesStillMakeASmallChart) {
   temp_dir d;
   write_html(r, d / "report.html");
   EXPECT_LT(fs::file_size(d / "report.html"), 200'000u);  // one point per column, not per sample
-  EXPECT_THAT(read(d / "report.html"), HasSubstr("Running (peak 99999)"));
+  EXPECT_THAT(read_file(d / "report.html"), HasSubstr("Running (peak 99999)"));
 }
 
 TEST(ReportHtml, AnEmptyRunStillHasAChart) {
@@ -219,7 +200,7 @@ TEST(ReportHtml, AnEmptyRunStillHasAChart) {
   r.scenario = "empty";
   temp_dir d;
   write_html(r, d / "report.html");
-  std::string html = read(d / "report.html");
+  std::string html = read_file(d / "report.html");
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("no Pods were observed"));
   EXPECT_THAT(html, HasSubstr("PASSED"));
@@ -243,7 +224,7 @@ TEST(ReportHtml, RendersInAHeadlessBrowser) {
   std::string cmd = "timeout 60 " + browser + " --headless --no-sandbox --disable-gpu --dump-dom file://" +
                     (d / "report.html").string() + " > " + (d / "dom.html").string() + " 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  std::string dom = read(d / "dom.html");
+  std::string dom = read_file(d / "dom.html");
   EXPECT_THAT(dom, HasSubstr("<svg"));
   EXPECT_THAT(dom, HasSubstr("create the Deployment"));
 }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "sim_files.hpp"
 #include "ktk/sim/report.hpp"
 
 namespace ktk::sim {
@@ -21,29 +22,9 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class temp_dir {
- public:
-  temp_dir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() / ("ktk_report_junit_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& rel) const { return path_ / rel; }
+using sim_test::temp_dir;
 
- private:
-  fs::path path_;
-};
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sim_test::read_file;
 
 bool have_python() { return std::system("python3 -c 'import xml.etree.ElementTree' >/dev/null 2>&1") == 0; }
 
@@ -53,8 +34,8 @@ json run_python(const temp_dir& d, const std::string& script, const fs::path& ar
   std::string cmd = "python3 " + (d / "check.py").string() + " " + arg.string() + " > " + (d / "out.json").string() +
                     " 2> " + (d / "err.txt").string();
   int rc = std::system(cmd.c_str());
-  EXPECT_EQ(rc, 0) << read(d / "err.txt");
-  return rc == 0 ? json::parse(read(d / "out.json")) : json();
+  EXPECT_EQ(rc, 0) << read_file(d / "err.txt");
+  return rc == 0 ? json::parse(read_file(d / "out.json")) : json();
 }
 
 const char* parse_junit = R"(
@@ -157,7 +138,7 @@ TEST(ReportJunit, EscapesEverything) {
   r.steps[1].name = "</testcase>";
   temp_dir d;
   write_junit(r, d / "junit.xml");
-  std::string xml = read(d / "junit.xml");
+  std::string xml = read_file(d / "junit.xml");
   EXPECT_THAT(xml, HasSubstr("a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39; ]]&gt;"));
   EXPECT_THAT(xml, HasSubstr("&lt;observed/&gt;"));
   EXPECT_THAT(xml, Not(HasSubstr("\x01")));
@@ -178,7 +159,7 @@ TEST(ReportJunit, AllPassingHasNoFailureElements) {
   for (auto& e : r.expectations) e.ok = true;
   temp_dir d;
   write_junit(r, d / "junit.xml");
-  std::string xml = read(d / "junit.xml");
+  std::string xml = read_file(d / "junit.xml");
   EXPECT_THAT(xml, Not(HasSubstr("<failure")));
   EXPECT_THAT(xml, HasSubstr("tests=\"2\" failures=\"0\""));
 }

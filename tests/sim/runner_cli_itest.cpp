@@ -9,35 +9,17 @@
 #include <sstream>
 #include <string>
 
+#include "sim_files.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
 const fs::path examples = fs::path(KTK_SOURCE_DIR) / "examples" / "scenarios";
 
-class temp_dir {
- public:
-  temp_dir() : path_(fs::temp_directory_path() / ("ktk_sim_cli_" + std::to_string(::getpid()) + "_" +
-                                                  std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
+using sim_test::temp_dir;
 
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sim_test::read_file;
 
 // Runs `ktk sim ARGS`, output to files in dir; the exit code.
 int ktk_sim(const std::string& args, const temp_dir& dir) {
@@ -55,16 +37,16 @@ TEST(SimCli, RunsTheDeploymentChainAndWritesItsReports) {
                         "' --junit '" + (dir.path() / "j.xml").string() + "'",
                     dir),
             0)
-      << read(dir.path() / "out") << read(dir.path() / "err");
-  const std::string out = read(dir.path() / "out");
+      << read_file(dir.path() / "out") << read_file(dir.path() / "err");
+  const std::string out = read_file(dir.path() / "out");
   EXPECT_NE(out.find("ktk sim: PASS"), std::string::npos) << out;
   EXPECT_NE(out.find("ok   the ReplicaSet replaces it"), std::string::npos) << out;
-  const std::string junit = read(reports / "junit.xml");
+  const std::string junit = read_file(reports / "junit.xml");
   EXPECT_NE(junit.find("failures=\"0\""), std::string::npos) << junit;
   EXPECT_NE(junit.find("never fewer than 10 Pods available during the rollout"), std::string::npos);
-  EXPECT_EQ(read(dir.path() / "j.xml"), junit);
-  EXPECT_NE(read(reports / "report.html").find("<svg"), std::string::npos);
-  EXPECT_NE(read(reports / "timeline.json").find("\"transitions\""), std::string::npos);
+  EXPECT_EQ(read_file(dir.path() / "j.xml"), junit);
+  EXPECT_NE(read_file(reports / "report.html").find("<svg"), std::string::npos);
+  EXPECT_NE(read_file(reports / "timeline.json").find("\"transitions\""), std::string::npos);
 }
 
 TEST(SimCli, AFailedExpectationExitsOne) {
@@ -76,8 +58,8 @@ TEST(SimCli, AFailedExpectationExitsOne) {
   EXPECT_EQ(ktk_sim("run '" + (dir.path() / "s.yaml").string() + "' --junit '" + (dir.path() / "j.xml").string() + "'",
                     dir),
             1);
-  EXPECT_NE(read(dir.path() / "out").find("ktk sim: FAIL"), std::string::npos);
-  EXPECT_NE(read(dir.path() / "j.xml").find("failures=\"1\""), std::string::npos) << read(dir.path() / "j.xml");
+  EXPECT_NE(read_file(dir.path() / "out").find("ktk sim: FAIL"), std::string::npos);
+  EXPECT_NE(read_file(dir.path() / "j.xml").find("failures=\"1\""), std::string::npos) << read_file(dir.path() / "j.xml");
 }
 
 TEST(SimCli, AMalformedScenarioNamesFileAndLineAndRunsNothing) {
@@ -86,11 +68,11 @@ TEST(SimCli, AMalformedScenarioNamesFileAndLineAndRunsNothing) {
   std::ofstream(file) << "name: bad\nsteps:\n  - wait_for:\n      count: {kind: Pod}\n      equals: 1\n"
                          "  - sleep: forever\n";
   EXPECT_EQ(ktk_sim("run '" + file.string() + "'", dir), 2);
-  const std::string err = read(dir.path() / "err");
+  const std::string err = read_file(dir.path() / "err");
   EXPECT_NE(err.find(file.string() + ":3:"), std::string::npos) << err;  // wait_for without a timeout
   EXPECT_NE(err.find(file.string() + ":6:"), std::string::npos) << err;  // not a duration
   EXPECT_NE(err.find("nothing ran"), std::string::npos) << err;
-  EXPECT_EQ(read(dir.path() / "out"), "");
+  EXPECT_EQ(read_file(dir.path() / "out"), "");
 }
 
 TEST(SimCli, UsageErrorsExitTwo) {

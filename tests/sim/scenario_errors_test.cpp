@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sim_files.hpp"
 #include "ktk/sim/scenario.hpp"
 
 namespace ktk::sim {
@@ -33,27 +34,7 @@ std::string all(const std::vector<std::string>& v) {
   return out;
 }
 
-class temp_dir {
- public:
-  temp_dir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() / ("ktk_scenario_err_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& rel, const std::string& text) const {
-    fs::path p = path_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
+using sim_test::temp_dir;
 
 TEST(ScenarioErrors, MalformedYamlNamesFileAndLine) {
   EXPECT_THAT(problems("name: x\nsteps:\n  - sleep: 1s\n    name: a: b\n  - sleep: 2s\n", "bad.yaml"),

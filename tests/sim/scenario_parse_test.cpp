@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "sim_files.hpp"
 #include "ktk/sim/scenario.hpp"
 
 namespace ktk::sim {
@@ -16,28 +17,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-class temp_dir {
- public:
-  temp_dir() {
-    static std::atomic<int> n{0};
-    path_ = fs::temp_directory_path() / ("ktk_scenario_parse_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& rel, const std::string& text) const {
-    fs::path p = path_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using sim_test::temp_dir;
 
 scenario parse(const std::string& yaml) {
   try {
