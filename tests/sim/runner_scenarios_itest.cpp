@@ -196,6 +196,28 @@ TEST(SimRunner, WatchCutsAndRestartsAreSurvived) {
   EXPECT_TRUE(r.ok()) << failures(r);
 }
 
+// The parser refuses a Node the cluster does not have; a scenario built in code gets
+// a failed step, and the run goes on (a kubelet restart does not trip over it later).
+TEST(SimRunner, AnUnknownNodeFailsTheFaultStepOnly) {
+  auto sc = sim::parse_scenario(after_three_pods(R"(
+  - name: no such node
+    fault: {node_failure: {node: node-1}}
+  - fault: {restart: {component: kubelet}}
+  - scale: {kind: Deployment, name: web, replicas: 4}
+  - wait_for:
+      object: {kind: Deployment, name: web}
+      jsonpath: "{.status.availableReplicas}"
+      equals: 4
+      timeout: 1m
+)"), examples / "inline.yaml");
+  sc.steps[2].injected.node = "node-9";
+  auto r = sim::run_scenario(sc);
+  ASSERT_EQ(r.steps.size(), 6u);
+  EXPECT_FALSE(r.steps[2].ok);
+  EXPECT_NE(r.steps[2].message.find("node-9"), std::string::npos) << r.steps[2].message;
+  for (std::size_t i = 3; i < r.steps.size(); ++i) EXPECT_TRUE(r.steps[i].ok) << r.steps[i].name << ": " << r.steps[i].message;
+}
+
 TEST(SimRunner, LatencyFaultSlowsButDoesNotStall) {
   auto r = run_text(R"(
 name: latency

@@ -124,10 +124,10 @@ client::result<void> control_plane::restart(std::string_view name) {
 
 void control_plane::fail_node(const std::string& name) {
   std::lock_guard lock(mu_);
-  if (std::find(failed_nodes_.begin(), failed_nodes_.end(), name) == failed_nodes_.end()) failed_nodes_.push_back(name);
   for (auto& c : running_) {
-    if (c->kubelet) c->kubelet->fail_node(name);
+    if (c->kubelet) c->kubelet->fail_node(name);  // std::invalid_argument for a Node it does not run
   }
+  if (std::find(failed_nodes_.begin(), failed_nodes_.end(), name) == failed_nodes_.end()) failed_nodes_.push_back(name);
 }
 
 void control_plane::recover_node(const std::string& name) {

@@ -74,6 +74,7 @@ class control_plane {
   client::result<void> restart(std::string_view component);
 
   // A Node fails / comes back (see kubelet_sim). Remembered across kubelet restarts.
+  // std::invalid_argument for a Node the kubelets do not run.
   void fail_node(const std::string& name);
   void recover_node(const std::string& name);
   // Thread-safe snapshot; see control_plane_activity.
