@@ -60,30 +60,29 @@ bool recorder::start(std::chrono::milliseconds timeout) {
           count(o.get(), nullptr);
         }});
     inf->start();
-    informers_.push_back(std::move(inf));
+    informers_.emplace_back(kind, std::move(inf));
   }
   std::vector<const client::cache::shared_informer*> all;
-  for (const auto& i : informers_) all.push_back(i.get());
+  for (const auto& [kind, i] : informers_) all.push_back(i.get());
   // Real time: the informers list at once, whatever the (virtual) clock says.
   return client::cache::wait_for_cache_sync(timeout, all, &core::real_clock::instance());
 }
 
 void recorder::stop() {
-  for (auto& i : informers_) i->shutdown();
+  for (auto& [kind, i] : informers_) i->shutdown();
   informers_.clear();
 }
 
 bool recorder::idle() const {
-  for (const auto& i : informers_) {
+  for (const auto& [kind, i] : informers_) {
     if (!i->handlers_idle()) return false;
   }
   return true;
 }
 
 std::vector<std::pair<core::gvk, std::string>> recorder::versions() const {
-  static const core::gvk kinds[] = {deployment_kind, replicaset_kind, pod_kind, node_kind};
   std::vector<std::pair<core::gvk, std::string>> out;
-  for (std::size_t i = 0; i < informers_.size(); ++i) out.emplace_back(kinds[i], informers_[i]->last_sync_resource_version());
+  for (const auto& [kind, i] : informers_) out.emplace_back(kind, i->last_sync_resource_version());
   return out;
 }
 

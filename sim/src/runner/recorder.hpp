@@ -41,7 +41,7 @@ class recorder {
   client::client& client_;
   core::clock& clock_;
   core::clock::time_point start_;
-  std::vector<std::shared_ptr<client::cache::shared_informer>> informers_;
+  std::vector<std::pair<core::gvk, std::shared_ptr<client::cache::shared_informer>>> informers_;
   mutable std::mutex mu_;
   std::vector<transition> transitions_;         // guarded by mu_
   std::map<std::string, std::int64_t> pods_;    // guarded by mu_: Pods by state
