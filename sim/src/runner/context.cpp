@@ -182,10 +182,14 @@ void run_context::settle() {
       last_rev = rev;
       quiet_since = now;
     } else {
-      // Nothing written for a while, yet not idle: someone waits on the clock in a
-      // way the queues do not show (a reflector's backoff, an injected latency).
-      auto quiet = delayed_calls_.load() > 0 ? std::chrono::milliseconds(20) : std::chrono::milliseconds(100);
-      if (now - quiet_since >= quiet && vclock_->next_wakeup()) break;
+      // Nothing written for a while, yet not idle: someone may wait on the clock in a
+      // way the queues do not show — a call held by a latency fault, or (when every
+      // controller is idle and only an informer lags) a reflector backing off after an
+      // injected error. A controller that is merely slow (a loaded machine) is waited
+      // for: controllers never sleep on the clock.
+      const bool latency = delayed_calls_.load() > 0;
+      const auto quiet = latency ? std::chrono::milliseconds(20) : std::chrono::milliseconds(250);
+      if ((latency || a.idle) && now - quiet_since >= quiet && vclock_->next_wakeup()) break;
     }
     if (now - began > opts_.settle_timeout) {
       throw std::runtime_error("sim: the control plane did not settle in " +
