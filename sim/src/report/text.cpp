@@ -54,36 +54,33 @@ std::string xml_safe(std::string_view s) {
   return out;
 }
 
-std::string escape_text(std::string_view s) {
+namespace {
+
+// Text escapes &, < and >; an attribute value also quotes and the whitespace that
+// attribute normalisation would fold.
+std::string escape(std::string_view s, bool attribute) {
   std::string out;
   for (char c : xml_safe(s)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
+      case '"': out += attribute ? "&quot;" : "\""; break;
+      case '\'': out += attribute ? "&#39;" : "'"; break;
+      case '\n': out += attribute ? "&#10;" : "\n"; break;
+      case '\r': out += attribute ? "&#13;" : "\r"; break;
+      case '\t': out += attribute ? "&#9;" : "\t"; break;
       default: out.push_back(c);
     }
   }
   return out;
 }
 
-std::string escape_attr(std::string_view s) {
-  std::string out;
-  for (char c : xml_safe(s)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      case '\t': out += "&#9;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string escape_text(std::string_view s) { return escape(s, false); }
+
+std::string escape_attr(std::string_view s) { return escape(s, true); }
 
 std::string fixed(double v, int digits) {
   if (!std::isfinite(v)) v = 0;
