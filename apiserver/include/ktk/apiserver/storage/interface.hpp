@@ -144,6 +144,11 @@ class interface {
   // Drops a whole shard; used when a CRD goes away. Its watchers read the events
   // they have not read yet, then get 410 Gone.
   virtual void drop_shard(std::string_view shard) = 0;
+
+  // Whether other processes may write to this store too (etcd): a registry on it then
+  // follows the CRD shard to serve CRDs created elsewhere, and tolerates objects it
+  // did not create (default namespaces that already exist).
+  virtual bool shared() const { return false; }
 };
 
 // The in-memory backend.
