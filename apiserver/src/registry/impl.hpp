@@ -5,6 +5,8 @@
 #include <mutex>
 #include <random>
 #include <shared_mutex>
+#include <stop_token>
+#include <thread>
 #include <unordered_map>
 
 #include "handler.hpp"
@@ -92,6 +94,16 @@ class registry::impl {
   // Registers (or re-registers) the resources a stored CRD serves.
   void register_crd(const object& crd);
   void unregister_crd(const object& crd);
+  // Stops serving what the CRD `name` served, leaving its objects alone (another
+  // server on a shared store removed the CRD and its objects).
+  void forget_crd(const std::string& name);
+  // On a shared store: serves the CRDs stored now, then follows the CRD shard so that
+  // CRDs created, changed or deleted through other servers are served here too
+  // (registry_crd_sync.cpp). Runs until `stop`.
+  void follow_crds(std::stop_token stop);
+  // Serves exactly the CRDs stored now; returns the revision it read them at, -1 when
+  // the store could not be read.
+  storage::revision sync_crds();
   // Validation and defaulting of a CRD body, before it is stored.
   result<void> admit_crd(object& crd, const object* old) const;
 
@@ -110,6 +122,13 @@ class registry::impl {
 
   std::mutex events_mu_;
   std::map<object_key, core::clock::time_point> event_expiry_;  // guarded by events_mu_
+
+  // Serialises register/unregister/forget of CRDs between writers and the follower.
+  std::mutex crd_mu_;
+
+ public:
+  // Last member: stopped and joined first when the registry goes away.
+  std::jthread crd_follower;
 };
 
 }  // namespace ktk::apiserver

@@ -274,6 +274,10 @@ void registry::impl::expire_events() {
 // --- registry (public) ---
 
 registry::registry(registry_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {
+  if (impl_->store->shared()) {
+    impl_->sync_crds();  // served before the constructor returns
+    impl_->crd_follower = std::jthread([i = impl_.get()](std::stop_token stop) { i->follow_crds(std::move(stop)); });
+  }
   if (impl_->opts.create_default_namespaces) {
     auto h = impl_->handler({"", "v1", "namespaces"}).value();
     for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {

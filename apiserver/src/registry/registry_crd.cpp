@@ -71,6 +71,7 @@ result<void> registry::impl::admit_crd(object& crd, const object* old) const {
 }
 
 void registry::impl::register_crd(const object& crd) {
+  std::lock_guard lock(crd_mu_);
   const json& spec = crd.data().value("spec", json::object());
   const std::string group = spec.value("group", "");
   const json names = spec.value("names", json::object());
@@ -125,6 +126,7 @@ void registry::impl::register_crd(const object& crd) {
 }
 
 void registry::impl::unregister_crd(const object& crd) {
+  std::lock_guard lock(crd_mu_);
   std::string shard;
   for (const auto& h : handlers()) {
     if (h->crd_name == crd.name()) {
