@@ -48,7 +48,7 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509_EXTENSION_free(ext);
 }
 
-cert_ptr new_cert(EVP_PKEY* key, const std::string& cn, const std::string& org, X509* issuer, EVP_PKEY* issuer_key) {
+cert_ptr new_cert(EVP_PKEY* key, const std::string& cn, const std::vector<std::string>& orgs, X509* issuer) {
   cert_ptr c(X509_new());
   check(X509_set_version(c.get(), 2), "X509_set_version");
   unsigned char serial[16];
@@ -60,7 +60,7 @@ cert_ptr new_cert(EVP_PKEY* key, const std::string& cn, const std::string& org, 
   X509_gmtime_adj(X509_getm_notBefore(c.get()), -3600);
   X509_gmtime_adj(X509_getm_notAfter(c.get()), 365L * 24 * 3600);
   X509_NAME* name = X509_get_subject_name(c.get());
-  if (!org.empty()) {
+  for (const auto& org : orgs) {
     check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(org.c_str()), -1,
                                      -1, 0),
           "X509_NAME_add_entry_by_txt");
@@ -70,7 +70,6 @@ cert_ptr new_cert(EVP_PKEY* key, const std::string& cn, const std::string& org, 
         "X509_NAME_add_entry_by_txt");
   check(X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name), "X509_set_issuer_name");
   check(X509_set_pubkey(c.get(), key), "X509_set_pubkey");
-  (void)issuer_key;
   return c;
 }
 
@@ -80,6 +79,28 @@ std::string pem_of(X509* c) {
   char* data = nullptr;
   long n = BIO_get_mem_data(b.get(), &data);
   return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::string public_pem_of(EVP_PKEY* k) {
+  bio_ptr b(BIO_new(BIO_s_mem()));
+  check(PEM_write_bio_PUBKEY(b.get(), k), "PEM_write_bio_PUBKEY");
+  char* data = nullptr;
+  long n = BIO_get_mem_data(b.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+cert_ptr read_cert(const std::string& pem) {
+  bio_ptr b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  cert_ptr c(PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr));
+  if (!c) throw std::runtime_error("ktk: certificates: cannot read the CA certificate");
+  return c;
+}
+
+key_ptr read_key(const std::string& pem) {
+  bio_ptr b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  key_ptr k(PEM_read_bio_PrivateKey(b.get(), nullptr, nullptr, nullptr));
+  if (!k) throw std::runtime_error("ktk: certificates: cannot read the CA key");
+  return k;
 }
 
 std::string pem_of(EVP_PKEY* k) {
@@ -94,14 +115,14 @@ std::string pem_of(EVP_PKEY* k) {
 
 generated_certs generate_certs(const std::vector<std::string>& hosts) {
   auto ca_key = new_key();
-  auto ca = new_cert(ca_key.get(), "ktk-ca", "", nullptr, nullptr);
+  auto ca = new_cert(ca_key.get(), "ktk-ca", {}, nullptr);
   add_ext(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE");
   add_ext(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
   add_ext(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
   check(X509_sign(ca.get(), ca_key.get(), EVP_sha256()), "X509_sign (CA)");
 
   auto server_key = new_key();
-  auto server = new_cert(server_key.get(), "ktk-apiserver", "", ca.get(), ca_key.get());
+  auto server = new_cert(server_key.get(), "ktk-apiserver", {}, ca.get());
   std::string san;
   for (const auto& h : hosts) {
     boost::system::error_code ec;
@@ -116,15 +137,28 @@ generated_certs generate_certs(const std::vector<std::string>& hosts) {
   add_ext(server.get(), ca.get(), NID_subject_alt_name, san);
   check(X509_sign(server.get(), ca_key.get(), EVP_sha256()), "X509_sign (server)");
 
-  auto client_key = new_key();
-  auto client = new_cert(client_key.get(), "ktk-admin", "system:masters", ca.get(), ca_key.get());
-  add_ext(client.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
-  add_ext(client.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  add_ext(client.get(), ca.get(), NID_ext_key_usage, "clientAuth");
-  check(X509_sign(client.get(), ca_key.get(), EVP_sha256()), "X509_sign (client)");
+  generated_certs out{pem_of(ca.get()),     pem_of(ca_key.get()), pem_of(server.get()),
+                      pem_of(server_key.get()), "",                  ""};
+  auto admin = issue_client_certificate(out, "ktk-admin", {"system:masters"});
+  out.client_cert = std::move(admin.cert);
+  out.client_key = std::move(admin.key);
+  auto sa_key = new_key();
+  out.service_account_key = pem_of(sa_key.get());
+  out.service_account_public_key = public_pem_of(sa_key.get());
+  return out;
+}
 
-  return {pem_of(ca.get()),     pem_of(ca_key.get()),     pem_of(server.get()),
-          pem_of(server_key.get()), pem_of(client.get()), pem_of(client_key.get())};
+client_certificate issue_client_certificate(const generated_certs& pki, const std::string& user,
+                                            const std::vector<std::string>& groups) {
+  auto ca = read_cert(pki.ca_cert);
+  auto ca_key = read_key(pki.ca_key);
+  auto key = new_key();
+  auto cert = new_cert(key.get(), user, groups, ca.get());
+  add_ext(cert.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_ext(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  add_ext(cert.get(), ca.get(), NID_ext_key_usage, "clientAuth");
+  check(X509_sign(cert.get(), ca_key.get(), EVP_sha256()), "X509_sign (client)");
+  return {pem_of(cert.get()), pem_of(key.get())};
 }
 
 }  // namespace ktk::apiserver

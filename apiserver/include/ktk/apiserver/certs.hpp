@@ -21,11 +21,25 @@ struct generated_certs {
   std::string server_key;
   std::string client_cert;  // CN=ktk-admin, O=system:masters
   std::string client_key;
+  // A key pair for signing service-account tokens (kube-apiserver's
+  // --service-account-signing-key-file / --service-account-key-file).
+  std::string service_account_key;         // private, PEM
+  std::string service_account_public_key;  // public, PEM
+};
+
+struct client_certificate {
+  std::string cert;  // PEM
+  std::string key;
 };
 
 // `hosts` become the serving certificate's subjectAltNames (IP addresses as IP
 // entries, anything else as DNS names). Throws std::runtime_error naming the OpenSSL
 // call that failed.
 generated_certs generate_certs(const std::vector<std::string>& hosts);
+
+// A client certificate the CA of `pki` signs: CN = user, one O per group — how
+// kube-apiserver reads a user's name and groups from a certificate.
+client_certificate issue_client_certificate(const generated_certs& pki, const std::string& user,
+                                            const std::vector<std::string>& groups);
 
 }  // namespace ktk::apiserver
