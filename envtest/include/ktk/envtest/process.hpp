@@ -5,7 +5,8 @@
 // fails), and dies with the thread that started it (PR_SET_PDEATHSIG) unless told
 // otherwise, so a test process that crashes leaves no orphan behind. `stop()` sends
 // SIGTERM to the whole group, waits, then SIGKILLs; it is idempotent and the
-// destructor calls it. Boost.Process stays behind this header.
+// destructor calls it. Whenever the child is found to have exited, what is left of its
+// group is SIGKILLed before it is reaped. Boost.Process (v2) stays behind this header.
 //
 //   ktk::envtest::process p({.binary = "/usr/bin/etcd", .args = {"--data-dir", dir},
 //                            .name = "etcd", .output_dir = dir});
@@ -18,6 +19,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -77,10 +79,15 @@ class process {
   // SIGTERM to the group, up to stop_timeout for it to exit, then SIGKILL to the group
   // and a wait for the reap. Returns how the child ended. Idempotent.
   exit_status stop();
+  // Lets the child go: it keeps running after this object is gone, is never stopped
+  // or reaped here, and its output files stay (`ktk envtest start` leaves its
+  // supervisor so). The object is then empty, as if moved from.
+  void release();
 
   std::filesystem::path stdout_path() const;
   std::filesystem::path stderr_path() const;
-  // The last `max_bytes` of stderr then stdout, for error messages ("" when attached).
+  // The end of stderr, then "--- stdout ---" and the end of stdout (each part left out
+  // when empty), at most about `max_bytes` in all: for error messages. "" when attached.
   std::string output_tail(std::size_t max_bytes = 4096) const;
 
   class impl;
