@@ -14,8 +14,26 @@
 // Several stores (several `ktk serve` processes) on one etcd see each other's writes
 // and watch events.
 //
-// Transport: etcd's JSON gateway (`/v3/kv/range`, `/v3/kv/txn`, `/v3/watch`) over
-// HTTP/1.1 keep-alive connections with Boost.Beast, behind this header.
+// Where it differs from the memory storage:
+// - Lists come in etcd's key order (kube-apiserver's): bytewise on "<ns>/<name>", which
+//   is (namespace, name) order except where a namespace is a prefix of another that
+//   continues with a character below '/' ("a-b" sorts before "a"). `remaining` is
+//   etcd's exact count; `remaining_after_start` is not needed and ignored.
+// - A shard's watch ring starts when the shard is first named by a call on this store
+//   (get, list, count, a write, watch): a watch from an earlier revision is 410 Expired.
+//   Events reach the rings through etcd's watch, a moment after the write returned, so
+//   shard_revision() may lag current_revision(); a watch from 0 starts after the
+//   newest revision this store has seen, as the memory storage's does.
+// - drop_shard deletes the shard's keys; events etcd had not yet delivered for it are
+//   not given to its watchers before their 410 Gone.
+// - Errors of the transport: 503 ServiceUnavailable when no endpoint can be reached or
+//   a connection broke mid-request (the outcome of a write is then unknown), 504
+//   Timeout past request_timeout. count() answers 0 when etcd cannot be read.
+//
+// Transport: etcd's JSON gateway (`/v3/kv/range`, `/v3/kv/txn`, `/v3/watch`; etcd 3.4
+// and later) over HTTP/1.1 keep-alive connections with Boost.Beast, behind this header.
+//
+// Thread-safety: every method may be called concurrently from any thread.
 //
 //   auto s = ktk::apiserver::storage::make_etcd_storage({.endpoints = {"http://127.0.0.1:2379"}});
 //   ktk::apiserver::registry reg({.storage = std::move(s)});
@@ -25,9 +43,11 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ktk/apiserver/storage/interface.hpp"
+#include "ktk/core/clock.hpp"
 
 namespace ktk::apiserver::storage {
 
@@ -49,6 +69,9 @@ struct etcd_options {
   // When non-zero, every interval etcd is compacted to the revision current one
   // interval earlier (kube-apiserver does this every 5 minutes).
   std::chrono::milliseconds compaction_interval{0};
+  // Times the compaction interval; null = the real clock. (Request and connect
+  // timeouts are I/O deadlines and always use the steady clock.)
+  core::clock* clock = nullptr;
 };
 
 // Connects, checks that an endpoint answers, and starts following the prefix. Throws
