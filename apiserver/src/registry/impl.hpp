@@ -8,6 +8,7 @@
 #include <stop_token>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "handler.hpp"
 #include "ktk/apiserver/registry.hpp"
@@ -42,7 +43,10 @@ class registry::impl {
   // The namespace of a request on `h`: checks it against the body's, 400 on mismatch.
   result<std::string> request_namespace(const detail::resource_handler& h, std::string_view url_ns,
                                         const object& body) const;
-  // 404 when the namespace is missing, 403 when it is terminating.
+  // 404 when the namespace is missing, 403 when it is terminating. On a shared store a
+  // namespace seen open is remembered (registry_namespace_cache.cpp), as
+  // kube-apiserver's NamespaceLifecycle admission reads an informer: a create then
+  // costs one etcd round trip, not two.
   result<void> check_namespace_open(std::string_view ns, const core::group_resource& gr,
                                     const std::string& name) const;
   // apiVersion/kind of a body: filled in when absent, 400 when they name another type.
@@ -126,8 +130,23 @@ class registry::impl {
   // Serialises register/unregister/forget of CRDs between writers and the follower.
   std::mutex crd_mu_;
 
+  // Namespaces known to be open (shared stores only). An entry is dropped when this
+  // registry marks or removes the namespace, or the store says another server did; a
+  // lookup that raced with a drop (the epoch moved) is not remembered.
+  mutable std::shared_mutex open_ns_mu_;
+  mutable std::unordered_set<std::string> open_namespaces_;  // guarded by open_ns_mu_
+  mutable std::uint64_t open_ns_epoch_ = 0;                  // guarded by open_ns_mu_
+  // The follower watches the store: only then may open_namespaces_ be used.
+  bool open_ns_live_ = false;  // guarded by open_ns_mu_
+
  public:
-  // Last member: stopped and joined first when the registry goes away.
+  // A namespace may have stopped being open: forget it.
+  void namespace_changed(const std::string& name);
+  // Drops what the store says changed (terminating, deleted) until `stop`.
+  void follow_namespaces(std::unique_ptr<storage::watcher> w, std::stop_token stop);
+
+  // Last members: stopped and joined first when the registry goes away.
+  std::jthread ns_follower;
   std::jthread crd_follower;
 };
 

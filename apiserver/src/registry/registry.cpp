@@ -153,12 +153,24 @@ result<std::string> registry::impl::request_namespace(const resource_handler& h,
 
 result<void> registry::impl::check_namespace_open(std::string_view ns, const core::group_resource& gr,
                                                   const std::string& name) const {
+  bool cached = false;
+  std::uint64_t epoch = 0;
+  if (store->shared()) {
+    std::shared_lock lock(open_ns_mu_);
+    cached = open_ns_live_;
+    if (cached && open_namespaces_.count(std::string(ns))) return {};
+    epoch = open_ns_epoch_;
+  }
   auto got = store->get("namespaces", {"", std::string(ns)});
   if (!got) return api_error::not_found({"", "namespaces"}, std::string(ns));
   if (!(*got)->deletion_timestamp().empty()) {
     return api_error::forbidden(gr, name,
                                 "unable to create new content in namespace " + std::string(ns) +
                                     " because it is being terminated");
+  }
+  if (cached) {
+    std::unique_lock lock(open_ns_mu_);
+    if (open_ns_epoch_ == epoch) open_namespaces_.insert(std::string(ns));
   }
   return {};
 }
@@ -275,6 +287,12 @@ void registry::impl::expire_events() {
 
 registry::registry(registry_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {
   if (impl_->store->shared()) {
+    // Watching from now, before any request: every change after a lookup is seen.
+    if (auto w = impl_->store->watch("namespaces", {})) {
+      impl_->ns_follower = std::jthread([i = impl_.get(), w = std::move(*w)](std::stop_token stop) mutable {
+        i->follow_namespaces(std::move(w), std::move(stop));
+      });
+    }
     impl_->sync_crds();  // served before the constructor returns
     impl_->crd_follower = std::jthread([i = impl_.get()](std::stop_token stop) { i->follow_crds(std::move(stop)); });
   }

@@ -104,6 +104,7 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
         if (core::is_conflict(updated.error())) continue;
         return rename_error(h, updated.error(), key.name);
       }
+      if (is(h, "", "namespaces")) namespace_changed(key.name);
       if (is(h, "", "namespaces") || is(h, "apiextensions.k8s.io", "customresourcedefinitions")) {
         return cascade(h, k, *updated);
       }
@@ -115,6 +116,7 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
       if (core::is_conflict(removed.error())) continue;
       return rename_error(h, removed.error(), key.name);
     }
+    if (is(h, "", "namespaces")) namespace_changed(key.name);
     after_removed(h, **removed);
     return delete_result{present(h, *removed), true};
   }

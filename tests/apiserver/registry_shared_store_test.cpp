@@ -1,6 +1,7 @@
-// registry_crd_sync: two registries on one store that says it is shared (as two
-// `ktk serve` processes on one etcd are) serve each other's CRDs — at construction,
-// after a create, an update of the served versions, and a delete.
+// Two registries on one store that says it is shared (as two `ktk serve` processes on
+// one etcd are): they serve each other's CRDs — at construction, after a create, an
+// update of the served versions, and a delete — and a namespace one of them deleted
+// stops taking objects through the other, although the other remembers open ones.
 #include <thread>
 
 #include "../common/eventually.hpp"
@@ -101,6 +102,33 @@ TEST_F(RegistryCrdSync, RecreatingACrdRightAfterDeletingItLeavesItServed) {
   EXPECT_TRUE(serves(a, ats));  // a's follower never undid a's own latest create
   auto made = a.create(ats, "default", at("kept"));
   EXPECT_TRUE(made) << made.error().message();
+}
+
+object namespace_named(const std::string& name) {
+  object n("v1", "Namespace");
+  n.set_name(name);
+  return n;
+}
+
+TEST_F(RegistryCrdSync, ANamespaceDeletedThroughOneRegistryClosesOnTheOther) {
+  registry b({.storage = store});
+  ASSERT_TRUE(a.create(namespaces, "", namespace_named("team")));
+  ASSERT_TRUE(b.create(configmaps, "team", configmap("first")));   // b now remembers "team" open
+  ASSERT_TRUE(b.create(configmaps, "team", configmap("second")));  // answered from what b remembers
+  ASSERT_TRUE(a.remove(namespaces, {"", "team"}));
+  EXPECT_TRUE(ktk_test::eventually([&] {
+    auto r = b.create(configmaps, "team", configmap("late"));
+    return !r && (r.error().code() == 404 || r.error().code() == 403);
+  })) << "b heard that the namespace went away";
+}
+
+TEST_F(RegistryCrdSync, ANamespaceThisRegistryDeletesClosesAtOnce) {
+  ASSERT_TRUE(a.create(namespaces, "", namespace_named("solo")));
+  ASSERT_TRUE(a.create(configmaps, "solo", configmap("c")));
+  ASSERT_TRUE(a.remove(namespaces, {"", "solo"}));
+  auto r = a.create(configmaps, "solo", configmap("after"));
+  ASSERT_FALSE(r) << "no wait for the store's events: the delete itself forgot the namespace";
+  EXPECT_TRUE(r.error().code() == 404 || r.error().code() == 403) << r.error().message();
 }
 
 TEST(RegistryCrdSyncMemory, TheMemoryStoreIsNotShared) {
