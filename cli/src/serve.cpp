@@ -12,12 +12,13 @@
 
 #include "args.hpp"
 #include "commands.hpp"
-#include "kubeconfig_writer.hpp"
 #include "ktk/apiserver/certs.hpp"
 #include "ktk/apiserver/crd_loader.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/apiserver/server.hpp"
+#include "ktk/apiserver/storage/etcd.hpp"
 #include "ktk/core/base64.hpp"
+#include "ktk/envtest/kubeconfig_writer.hpp"
 
 namespace ktk::cli {
 
@@ -62,12 +63,20 @@ int serve(const std::vector<std::string>& argv) {
     std::cout << serve_usage;
     return 0;
   }
-  if (a.has("etcd")) {
-    std::cerr << "ktk serve: --etcd is not wired yet: the etcd storage backend lands with `ktk envtest --mode etcd`\n";
-    return 2;
-  }
   apiserver::registry_options ropts;
   if (auto h = a.value("watch-history")) ropts.history = std::max<std::size_t>(1, parse_count("watch-history", *h, 100000000));
+  if (auto url = a.value("etcd")) {
+    // Objects live in etcd under /registry; several servers on one etcd share them.
+    try {
+      ropts.storage = apiserver::storage::make_etcd_storage(
+          {.endpoints = apiserver::storage::split_endpoints(*url), .history = ropts.history});
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(std::string("--etcd: ") + e.what());
+    } catch (const std::exception& e) {
+      std::cerr << "ktk serve: --etcd: " << e.what() << "\n";
+      return 1;
+    }
+  }
   apiserver::server_options sopts;
   if (auto addr = a.value("address")) sopts.address = *addr;
   if (auto p = a.value("port")) sopts.port = static_cast<std::uint16_t>(parse_count("port", *p, 65535));
@@ -93,7 +102,7 @@ int serve(const std::vector<std::string>& argv) {
   }
   // --tls: a fresh CA and serving certificate, and authentication on: the bearer token
   // in the written kubeconfig, or a client certificate the CA signed.
-  kubeconfig_spec kc;
+  envtest::kubeconfig_spec kc;
   if (a.has("tls")) {
     auto pki = apiserver::generate_certs({sopts.address, "127.0.0.1", "localhost"});
     sopts.tls = apiserver::tls_config{pki.server_cert, pki.server_key, pki.ca_cert};
@@ -111,7 +120,7 @@ int serve(const std::vector<std::string>& argv) {
   if (auto out = a.value("kubeconfig-out")) {
     try {
       kc.server = srv.url();
-      write_kubeconfig(*out, kc);
+      envtest::write_kubeconfig(*out, kc);
     } catch (const std::exception& e) {
       std::cerr << "ktk serve: --kubeconfig-out: " << e.what() << "\n";
       return 1;

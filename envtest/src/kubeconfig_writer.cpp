@@ -1,11 +1,11 @@
 // kubeconfig_writer.cpp — kubeconfig text and atomic write.
-#include "kubeconfig_writer.hpp"
+#include "ktk/envtest/kubeconfig_writer.hpp"
 
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
 
-namespace ktk::cli {
+namespace ktk::envtest {
 
 std::string kubeconfig_yaml(const kubeconfig_spec& s) {
   std::string y;
@@ -17,7 +17,11 @@ std::string kubeconfig_yaml(const kubeconfig_spec& s) {
   y += "current-context: " + s.context + "\n";
   y += "preferences: {}\n";
   y += "users:\n- name: " + s.context + "\n  user:";
-  y += s.token.empty() ? std::string(" {}\n") : "\n    token: " + s.token + "\n";
+  std::string user;
+  if (!s.token.empty()) user += "\n    token: " + s.token;
+  if (!s.client_certificate_base64.empty()) user += "\n    client-certificate-data: " + s.client_certificate_base64;
+  if (!s.client_key_base64.empty()) user += "\n    client-key-data: " + s.client_key_base64;
+  y += user.empty() ? std::string(" {}\n") : user + "\n";
   return y;
 }
 
@@ -37,4 +41,4 @@ void write_kubeconfig(const std::filesystem::path& path, const kubeconfig_spec& 
   if (ec) throw std::runtime_error(path.string() + ": " + ec.message());
 }
 
-}  // namespace ktk::cli
+}  // namespace ktk::envtest
