@@ -115,7 +115,8 @@ void run_context::start_embedded() {
   cp_ = std::make_unique<control_plane>(*fake_, control_plane_options{
                                                     .clock = vclock_.get(),
                                                     .kubelet = kubelet_of(sc_, report_.seed),
-                                                    .log = [this](const std::string& l) { controller_log(l); }});
+                                                    .log = [this](const std::string& l) { controller_log(l); },
+                                                    .controllers = opts_.controllers});
   if (auto r = cp_->start(); !r) throw std::runtime_error(r.error().message());
 }
 
@@ -136,7 +137,8 @@ void run_context::start_remote() {
     remote_cp_ = std::make_unique<client::rest::rest_client>(cp_cfg);
     cp_ = std::make_unique<control_plane>(*remote_cp_,
                                           control_plane_options{.kubelet = kubelet_of(sc_, report_.seed),
-                                                                .log = [this](const std::string& l) { controller_log(l); }});
+                                                                .log = [this](const std::string& l) { controller_log(l); },
+                                                                .controllers = opts_.controllers});
     if (auto r = cp_->start(); !r) throw std::runtime_error(r.error().message());
   }
 }

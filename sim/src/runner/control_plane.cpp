@@ -50,6 +50,7 @@ std::unique_ptr<control_plane::component> control_plane::make(std::string_view n
     add_deployment_controller(*c->mgr, opts_.deployment);
     add_replicaset_controller(*c->mgr, opts_.replicaset);
     add_garbage_collector(*c->mgr, opts_.garbage_collector);
+    for (const auto& setup : opts_.controllers) setup(*c->mgr);
   } else if (name == "scheduler") {
     add_scheduler(*c->mgr, opts_.scheduler);
   } else {

@@ -29,7 +29,14 @@
 #include "ktk/sim/replicaset_controller.hpp"
 #include "ktk/sim/scheduler.hpp"
 
+namespace ktk::client::controller {
+class manager;
+}
+
 namespace ktk::sim {
+
+// Adds your own controllers (an operator under test) to a manager.
+using controller_setup = std::function<void(client::controller::manager&)>;
 
 struct control_plane_options {
   core::clock* clock = nullptr;  // not owned; the real clock when null
@@ -41,6 +48,10 @@ struct control_plane_options {
   // How long start() and restart() wait for caches to sync (real time).
   std::chrono::milliseconds sync_timeout{30000};
   std::function<void(const std::string&)> log;  // controllers' errors; stderr when empty
+  // Your own controllers, added to the controller-manager when it starts (and again
+  // when it restarts). They run on its clock and count in activity(), so a virtual
+  // clock waits for them as for the simulated ones.
+  std::vector<controller_setup> controllers;
 };
 
 // One instant of the control plane, for whoever steps a virtual clock.

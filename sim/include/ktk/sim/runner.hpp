@@ -21,6 +21,7 @@
 #include <optional>
 #include <ostream>
 
+#include "ktk/sim/control_plane.hpp"
 #include "ktk/sim/report.hpp"
 #include "ktk/sim/scenario.hpp"
 
@@ -38,6 +39,10 @@ struct run_options {
   // Real time a settle may take before the run gives up on the control plane (a
   // controller that never stops writing).
   std::chrono::milliseconds settle_timeout{120000};
+  // Your own controllers (an operator under test), run in the controller-manager beside
+  // the simulated ones: on the virtual clock when embedded, and on the server with
+  // control_plane_on_server. A scenario then checks what they do.
+  std::vector<controller_setup> controllers;
 };
 
 // Runs every step in order (a failed wait_for or step does not stop the run unless
