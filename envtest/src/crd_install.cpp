@@ -86,6 +86,19 @@ void wait_established(client::client& c, std::map<std::string, bool>& ready, clo
   throw std::runtime_error("CustomResourceDefinitions not Established in time: " + pending_names(ready));
 }
 
+// Calls `done` until it returns true, backing off from 5 ms to 200 ms (discovery and
+// deletion have nothing to watch); false when the deadline would pass first.
+template <class Done>
+bool poll_until(Done done, clock_type::time_point deadline) {
+  auto pause = std::chrono::milliseconds(5);
+  while (!done()) {
+    if (clock_type::now() + pause >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+  return true;
+}
+
 // Each served version answers a list: discovery knows it and the resource is served.
 void wait_discoverable(client::client& c, const std::vector<core::object>& crds, clock_type::time_point deadline) {
   for (const auto& crd : crds) {
@@ -95,16 +108,15 @@ void wait_discoverable(client::client& c, const std::vector<core::object>& crds,
     for (const auto& v : spec.value("versions", json::array())) {
       if (!v.value("served", false)) continue;
       const core::gvk gvk{group, v.value("name", ""), kind};
-      auto pause = std::chrono::milliseconds(5);
-      for (;;) {
+      std::string last_error;
+      auto served = [&] {
         auto listed = c.list(gvk, {.limit = 1});
-        if (listed) break;
-        if (clock_type::now() + pause >= deadline) {
-          throw std::runtime_error("CustomResourceDefinition \"" + std::string(crd.name()) + "\": " + group + "/" +
-                                   gvk.version + " " + kind + " not served in time: " + listed.error().message());
-        }
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(200));
+        if (!listed) last_error = listed.error().message();
+        return listed.ok();
+      };
+      if (!poll_until(served, deadline)) {
+        throw std::runtime_error("CustomResourceDefinition \"" + std::string(crd.name()) + "\": " + group + "/" +
+                                 gvk.version + " " + kind + " not served in time: " + last_error);
       }
     }
   }
@@ -137,13 +149,8 @@ void uninstall_crds(client::client& c, const std::vector<std::string>& names, co
     }
   }
   for (const auto& name : names) {
-    auto pause = std::chrono::milliseconds(5);
-    while (c.get(crd_kind, {"", name})) {
-      if (clock_type::now() + pause >= deadline) {
-        throw std::runtime_error("CustomResourceDefinition \"" + name + "\" still there after delete");
-      }
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    if (!poll_until([&] { return !c.get(crd_kind, {"", name}).ok(); }, deadline)) {
+      throw std::runtime_error("CustomResourceDefinition \"" + name + "\" still there after delete");
     }
   }
 }

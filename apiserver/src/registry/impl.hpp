@@ -105,6 +105,9 @@ class registry::impl {
   // CRDs created, changed or deleted through other servers are served here too
   // (registry_crd_sync.cpp). Runs until `stop`.
   void follow_crds(std::stop_token stop);
+  // Half a second, or less when `stop` comes: a follower's wait before it retries a
+  // store that could not be read or watched.
+  static void pause_follower(std::stop_token stop);
   // Serves exactly the CRDs stored now; returns the revision it read them at, -1 when
   // the store could not be read.
   storage::revision sync_crds();

@@ -42,22 +42,23 @@ storage::revision registry::impl::sync_crds() {
   return listed->rev;
 }
 
-void registry::impl::follow_crds(std::stop_token stop) {
+void registry::impl::pause_follower(std::stop_token stop) {
   std::mutex mu;
   std::condition_variable_any cv;
-  auto pause = [&] {  // the store is unreachable: try again in a moment
-    std::unique_lock lock(mu);
-    cv.wait_for(lock, stop, std::chrono::milliseconds(500), [] { return false; });
-  };
+  std::unique_lock lock(mu);
+  cv.wait_for(lock, stop, std::chrono::milliseconds(500), [] { return false; });
+}
+
+void registry::impl::follow_crds(std::stop_token stop) {
   while (!stop.stop_requested()) {
     const storage::revision from = sync_crds();
     if (from < 0) {
-      pause();
+      pause_follower(stop);
       continue;
     }
     auto w = store->watch(crd_shard, {.from_revision = from});
     if (!w) {
-      pause();  // the list is already older than the history, or the store is down
+      pause_follower(stop);  // the list is already older than the history, or the store is down
       continue;
     }
     for (;;) {

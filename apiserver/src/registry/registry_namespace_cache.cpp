@@ -3,8 +3,6 @@
 // and anything that may end it drops the entry; a lookup that raced with a drop is
 // not remembered (the epoch moved), so the cache never answers open for a namespace
 // this registry saw terminate.
-#include <condition_variable>
-
 #include "impl.hpp"
 
 namespace ktk::apiserver {
@@ -20,8 +18,6 @@ void registry::impl::follow_namespaces(std::unique_ptr<storage::watcher> w, std:
     std::unique_lock lock(open_ns_mu_);
     open_ns_live_ = true;  // `w` was made before any request could look a namespace up
   }
-  std::mutex mu;
-  std::condition_variable_any cv;
   while (!stop.stop_requested()) {
     auto batch = w ? w->wait_next(stop) : core::result<std::vector<storage::event_ptr>>(api_error::gone(""));
     if (stop.stop_requested()) return;
@@ -37,8 +33,7 @@ void registry::impl::follow_namespaces(std::unique_ptr<storage::watcher> w, std:
       auto again = store->watch("namespaces", {});
       if (!again) {
         w.reset();
-        std::unique_lock lock(mu);
-        cv.wait_for(lock, stop, std::chrono::milliseconds(500), [] { return false; });
+        pause_follower(stop);
         continue;
       }
       w = std::move(*again);
