@@ -10,6 +10,7 @@ namespace ktk::cli {
 int serve(const std::vector<std::string>& argv);
 int sim(const std::vector<std::string>& argv);
 int envtest_command(const std::vector<std::string>& argv);
+int load(const std::vector<std::string>& argv);
 int kube_apiserver(const std::vector<std::string>& argv);
 
 }  // namespace ktk::cli

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -35,10 +36,13 @@ using nlohmann::json;
 constexpr const char* envtest_usage =
     "usage: ktk envtest start --mode embedded|etcd|binaries|existing --kubeconfig-out FILE --state-dir DIR\n"
     "                         [--crds PATH]... [--etcd URL] [--kubeconfig FILE] [--context NAME]\n"
+    "                         [--webhooks PATH]... [--webhook-port N] [--webhook-cert-dir DIR]\n"
     "       ktk envtest stop --state-dir DIR\n"
     "       ktk envtest run  (the same flags as start: runs in the foreground until SIGTERM/SIGINT)\n";
 
-const std::set<std::string> start_flags = {"mode", "kubeconfig-out", "state-dir", "crds", "etcd", "kubeconfig", "context"};
+const std::set<std::string> start_flags = {"mode",    "kubeconfig-out", "state-dir",    "crds",
+                                           "etcd",    "kubeconfig",     "context",      "webhooks",
+                                           "webhook-port", "webhook-cert-dir"};
 
 struct start_args {
   envtest::environment_options env;
@@ -62,6 +66,16 @@ start_args parse_start(const args& a) {
   if (auto e = a.value("etcd")) s.env.etcd_url = *e;
   if (auto k = a.value("kubeconfig")) s.env.kubeconfig = fs::absolute(*k);
   if (auto c = a.value("context")) s.env.context = *c;
+  for (const auto& w : a.values("webhooks")) s.env.webhook.paths.push_back(fs::absolute(w));
+  if (auto p = a.value("webhook-port")) {
+    int port = 0;
+    auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), port);
+    if (ec != std::errc() || end != p->data() + p->size() || port < 0 || port > 65535) {
+      throw usage_error("--webhook-port: \"" + *p + "\" is not a port number");
+    }
+    s.env.webhook.local_serving_port = static_cast<std::uint16_t>(port);
+  }
+  if (auto d = a.value("webhook-cert-dir")) s.env.webhook.local_serving_cert_dir = fs::absolute(*d);
   s.env.work_dir = s.state_dir / "work";
   return s;
 }
@@ -122,6 +136,14 @@ int run(const std::vector<std::string>& argv) {
                 {"etcd", env.etcd_url()},
                 {"kubeconfig", s.kubeconfig_out.string()},
                 {"createdStateDir", a.value("created-state-dir").value_or("false") == "true"}};
+  if (!env.webhook().installed.empty()) {
+    // Where the suite's webhook server must listen, with the certificate the installed
+    // configurations trust.
+    state["webhook"] = {{"host", env.webhook().host},
+                        {"port", env.webhook().port},
+                        {"certDir", env.webhook().cert_dir.string()},
+                        {"installed", env.webhook().installed}};
+  }
   write_file(s.state_dir / "state.json", state.dump(2) + "\n");
   write_file(s.state_dir / "ready", "");
   std::cout << "ktk: envtest " << envtest::to_string(env.mode()) << " serving on " << env.config().server << std::endl;

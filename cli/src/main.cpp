@@ -13,6 +13,7 @@ constexpr const char* usage =
     "  serve     run the in-memory Kubernetes API server (ktk serve --help)\n"
     "  sim run   run a scenario on the simulated control plane (ktk sim --help)\n"
     "  envtest   start or stop a control plane for a test suite (ktk envtest --help)\n"
+    "  load      create, update and delete objects at a target rate; report rate and latency (ktk load --help)\n"
     "  kube-apiserver  ktk's server on etcd, taking kube-apiserver's flags (a stand-in binary)\n"
     "  version   print ktk's version\n";
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return ktk::cli::serve(args);
     if (cmd == "sim") return ktk::cli::sim(args);
     if (cmd == "envtest") return ktk::cli::envtest_command(args);
+    if (cmd == "load") return ktk::cli::load(args);
     if (cmd == "kube-apiserver") return ktk::cli::kube_apiserver(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "ktk " << KTK_VERSION << "\n";

@@ -2,6 +2,8 @@
 // (watching) and for discovery (listing with a short backoff; discovery has no watch).
 #include "ktk/envtest/crd_install.hpp"
 
+#include "poll.hpp"
+
 #include <map>
 #include <stdexcept>
 #include <thread>
@@ -86,18 +88,7 @@ void wait_established(client::client& c, std::map<std::string, bool>& ready, clo
   throw std::runtime_error("CustomResourceDefinitions not Established in time: " + pending_names(ready));
 }
 
-// Calls `done` until it returns true, backing off from 5 ms to 200 ms (discovery and
-// deletion have nothing to watch); false when the deadline would pass first.
-template <class Done>
-bool poll_until(Done done, clock_type::time_point deadline) {
-  auto pause = std::chrono::milliseconds(5);
-  while (!done()) {
-    if (clock_type::now() + pause >= deadline) return false;
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(200));
-  }
-  return true;
-}
+using detail::poll_until;
 
 // Each served version answers a list: discovery knows it and the resource is served.
 void wait_discoverable(client::client& c, const std::vector<core::object>& crds, clock_type::time_point deadline) {

@@ -51,6 +51,7 @@ class environment::impl {
   std::unique_ptr<client::rest::rest_client> admin;
   fs::path kubeconfig;
   start_report report;
+  envtest::webhook_serving webhook;
   bool running = false;
 
   detail::plane_settings settings() const {
@@ -91,6 +92,12 @@ class environment::impl {
     }
     try {
       const auto crds = crds_to_install();  // a bad file fails before anything is launched
+      std::vector<core::object> webhook_configs;
+      try {
+        webhook_configs = read_webhook_configurations(opts.webhook);
+      } catch (const std::runtime_error& e) {
+        throw start_error(e.what());
+      }
       const auto s = settings();
       plane = detail::make_control_plane(m, opts, s);
       plane->start();
@@ -104,6 +111,16 @@ class environment::impl {
       } catch (const std::runtime_error& e) {
         throw start_error(std::string("CRDs: ") + e.what());
       }
+      if (!opts.webhook.empty()) {
+        try {
+          webhook = prepare_webhook_serving(opts.webhook, work_dir);
+          std::vector<core::object> pointed;
+          for (const auto& cfg : webhook_configs) pointed.push_back(point_at_local_server(cfg, webhook));
+          webhook.installed = install_webhook_configurations(*admin, pointed, s.start_timeout);
+        } catch (const std::runtime_error& e) {
+          throw start_error(std::string("webhooks: ") + e.what());
+        }
+      }
     } catch (...) {
       teardown();
       throw;
@@ -113,6 +130,11 @@ class environment::impl {
   }
 
   void teardown() {
+    if (m == mode::existing && admin && !webhook.installed.empty()) {
+      // Left behind, they would send the cluster's writes to a server that is gone.
+      uninstall_webhook_configurations(*admin, webhook.installed);
+    }
+    webhook = {};
     admin.reset();
     if (plane) plane->stop();
     plane.reset();
@@ -179,5 +201,6 @@ user environment::add_user(const std::string& name, const std::vector<std::strin
 
 std::string environment::etcd_url() const { return impl_->plane ? impl_->plane->etcd_url() : std::string(); }
 const fs::path& environment::work_dir() const { return impl_->work_dir; }
+const webhook_serving& environment::webhook() const { return impl_->webhook; }
 
 }  // namespace ktk::envtest

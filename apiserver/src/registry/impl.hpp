@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "admission/dispatcher.hpp"
 #include "handler.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/core/apply.hpp"
@@ -51,9 +52,17 @@ class registry::impl {
                                     const std::string& name) const;
   // apiVersion/kind of a body: filled in when absent, 400 when they name another type.
   result<void> check_type(const detail::resource_handler& h, object& obj) const;
-  // Defaults (strategy or schema), pruning, validation for create or update (old != null).
+  // Admission of a create or update (old != null): defaults (strategy or schema) and
+  // pruning, mutating webhooks, validation, validating webhooks.
   result<void> admit(const detail::resource_handler& h, object& obj, const object* old,
                      const write_options& opts) const;
+  result<void> apply_defaults(const detail::resource_handler& h, object& obj, const write_options& opts) const;
+  result<void> validate(const detail::resource_handler& h, object& obj, const object* old,
+                        const write_options& opts) const;
+  admission::attributes admission_attributes(const detail::resource_handler& h, const object& obj,
+                                             const object* old, const write_options& o) const;
+  // The admission webhooks the store's webhook configurations name.
+  std::unique_ptr<admission::dispatcher> admission;
   // Rewrites the generic storage errors with the resource's names.
   api_error rename_error(const detail::resource_handler& h, const api_error& e, const std::string& name) const;
   // The object as the client sees it through `h` (apiVersion of h's version).

@@ -24,6 +24,10 @@ bool is_events(const resource_handler& h) {
   return h.info->resource.group.empty() && h.info->resource.resource == "events";
 }
 
+bool is_webhook_configuration(const resource_handler& h) {
+  return h.info->resource.group == "admissionregistration.k8s.io";
+}
+
 // Resources whose update creates a missing object, as their kube-apiserver strategies allow.
 bool create_on_update(const resource_handler& h) {
   const auto& r = h.info->resource;
@@ -211,6 +215,7 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
     }
     if (is_crd(h)) register_crd(**created);
     if (is_events(h)) note_event_write(key);
+    if (is_webhook_configuration(h)) admission->invalidate();
     return present(h, *created);
   }
 }
@@ -274,6 +279,7 @@ result<object_ptr> registry::impl::commit_update(const resource_handler& h, cons
     auto removed = store->remove(h.shard, key, *expected);
     if (!removed) return rename_error(h, removed.error(), key.name);
     after_removed(h, **removed);
+    if (is_webhook_configuration(h)) admission->invalidate();
     return present(h, *removed);
   }
   if (o.dry_run) return present(h, core::make_object_ptr(std::move(next)));
@@ -282,6 +288,7 @@ result<object_ptr> registry::impl::commit_update(const resource_handler& h, cons
   if (!updated) return rename_error(h, updated.error(), key.name);
   if (is_crd(h)) register_crd(**updated);
   if (is_events(h)) note_event_write(key);
+  if (is_webhook_configuration(h)) admission->invalidate();
   return present(h, *updated);
 }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktk/apiserver/crd_loader.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/client/rest/kubeconfig.hpp"
 #include "ktk/client/rest/rest_client.hpp"
@@ -97,6 +98,25 @@ void run_context::start() {
   settle();
 }
 
+namespace {
+
+// The collector watches the built-in kinds it knows and the scenario's custom kinds,
+// so that what a custom resource owns goes when it does (an operator's ConfigMap).
+garbage_collector_options gc_options(const std::vector<std::filesystem::path>& crd_paths) {
+  garbage_collector_options o;
+  for (const auto& d : apiserver::read_crds(crd_paths, {.error_if_missing = false})) {
+    const core::json& spec = d.crd.data().value("spec", core::json::object());
+    for (const auto& v : spec.value("versions", core::json::array())) {
+      if (!v.value("storage", false)) continue;
+      o.kinds.push_back({spec.value("group", ""), v.value("name", ""),
+                         spec.value("names", core::json::object()).value("kind", "")});
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
 void run_context::start_embedded() {
   vclock_ = std::make_unique<core::fake_clock>();
   clock_ = vclock_.get();
@@ -114,6 +134,7 @@ void run_context::start_embedded() {
   user_ = std::move(user);
   cp_ = std::make_unique<control_plane>(*fake_, control_plane_options{
                                                     .clock = vclock_.get(),
+                                                    .garbage_collector = gc_options(sc_.cluster.crds),
                                                     .kubelet = kubelet_of(sc_, report_.seed),
                                                     .log = [this](const std::string& l) { controller_log(l); },
                                                     .controllers = opts_.controllers});
@@ -136,7 +157,8 @@ void run_context::start_remote() {
     cp_cfg.qps = 0;
     remote_cp_ = std::make_unique<client::rest::rest_client>(cp_cfg);
     cp_ = std::make_unique<control_plane>(*remote_cp_,
-                                          control_plane_options{.kubelet = kubelet_of(sc_, report_.seed),
+                                          control_plane_options{.garbage_collector = gc_options(sc_.cluster.crds),
+                                                                .kubelet = kubelet_of(sc_, report_.seed),
                                                                 .log = [this](const std::string& l) { controller_log(l); },
                                                                 .controllers = opts_.controllers});
     if (auto r = cp_->start(); !r) throw std::runtime_error(r.error().message());

@@ -38,6 +38,12 @@ result<json> apply_merge_patch(const json& target, const json& patch);
 // than 10000 operations is 413.
 result<json> apply_json_patch(const json& target, const json& operations);
 
+// The RFC 6902 operations that turn `from` into `to`: object members added, removed
+// or replaced one by one, arrays compared element-wise (a changed length adds or
+// removes from the end). apply_json_patch(from, create_json_patch(from, to)) == to.
+// What an admission webhook returns as its patch.
+json create_json_patch(const json& from, const json& to);
+
 // Whether strategic merge patch knows this kind (built-ins do; custom resources are
 // rejected with 415 UnsupportedMediaType as kube-apiserver does).
 bool supports_strategic_merge(const group_kind& gk);
