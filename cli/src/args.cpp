@@ -49,4 +49,19 @@ std::vector<std::string> args::values(const std::string& flag) const {
 
 bool args::has(const std::string& flag) const { return switches_on_.contains(flag) || values_.contains(flag); }
 
+std::uint64_t parse_number(const std::string& flag, const std::string& v, std::uint64_t min, std::uint64_t max) {
+  std::size_t pos = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(v, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (v.empty() || v[0] == '-' || pos != v.size() || n < min || n > max) {
+    throw usage_error("--" + flag + ": \"" + v + "\" is not a number between " + std::to_string(min) + " and " +
+                      std::to_string(max));
+  }
+  return n;
+}
+
 }  // namespace ktk::cli

@@ -2,6 +2,7 @@
 // repeatable flags, and a clear error for anything unknown.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -33,5 +34,9 @@ class args {
   std::set<std::string> switches_on_;
   std::vector<std::string> positional_;
 };
+
+// The decimal value of flag --`flag`, between `min` and `max`; usage_error otherwise
+// ("--port: \"x\" is not a number between 0 and 65535").
+std::uint64_t parse_number(const std::string& flag, const std::string& v, std::uint64_t min, std::uint64_t max);
 
 }  // namespace ktk::cli

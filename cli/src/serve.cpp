@@ -8,7 +8,6 @@
 #include <iostream>
 #include <pthread.h>
 
-#include <random>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -26,39 +25,23 @@ namespace {
 
 constexpr const char* serve_usage =
     "usage: ktk serve [--address A] [--port P] [--kubeconfig-out FILE] [--crds PATH]...\n"
-    "                 [--etcd URL] [--tls] [--watch-history N] [--io-threads N]\n";
+    "                 [--etcd URL] [--tls] [--watch-history N] [--io-threads N]\n"
+    "                 [--token-auth-file FILE] [--authorization-mode AlwaysAllow|RBAC]\n"
+    "  --token-auth-file: kube-apiserver's CSV (token,user,uid,\"group1,group2\"); authentication on\n"
+    "  --authorization-mode RBAC: Roles and bindings decide; the default ClusterRoles are created\n";
 
 std::size_t parse_count(const std::string& flag, const std::string& v, std::size_t max) {
-  std::size_t pos = 0;
-  unsigned long long n = 0;
-  try {
-    n = std::stoull(v, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  if (pos != v.size() || v.empty() || n > max) {
-    throw usage_error("--" + flag + ": \"" + v + "\" is not a number between 0 and " + std::to_string(max));
-  }
-  return static_cast<std::size_t>(n);
+  return static_cast<std::size_t>(parse_number(flag, v, 0, max));
 }
 
-// 32 random bytes as hex, from the kernel's generator.
-std::string random_token() {
-  std::random_device rd;
-  std::string t;
-  const char* hex = "0123456789abcdef";
-  for (int i = 0; i < 32; ++i) {
-    auto b = rd() & 0xff;
-    t.push_back(hex[b >> 4]);
-    t.push_back(hex[b & 15]);
-  }
-  return t;
-}
 
 }  // namespace
 
 int serve(const std::vector<std::string>& argv) {
-  args a(argv, {"address", "port", "kubeconfig-out", "crds", "etcd", "watch-history", "io-threads"}, {"tls", "help"});
+  args a(argv,
+         {"address", "port", "kubeconfig-out", "crds", "etcd", "watch-history", "io-threads", "token-auth-file",
+          "authorization-mode"},
+         {"tls", "help"});
   if (a.has("help")) {
     std::cout << serve_usage;
     return 0;
@@ -80,6 +63,19 @@ int serve(const std::vector<std::string>& argv) {
   apiserver::server_options sopts;
   if (auto addr = a.value("address")) sopts.address = *addr;
   if (auto p = a.value("port")) sopts.port = static_cast<std::uint16_t>(parse_count("port", *p, 65535));
+  if (auto m = a.value("authorization-mode")) {
+    auto mode = apiserver::authorization_mode_from_flag(*m);
+    if (!mode) throw usage_error("--authorization-mode: \"" + *m + "\": ktk has AlwaysAllow and RBAC");
+    sopts.authorization = *mode;
+  }
+  if (auto f = a.value("token-auth-file")) {
+    try {
+      sopts.auth.users = apiserver::read_token_file(*f);
+    } catch (const std::exception& e) {
+      std::cerr << "ktk serve: --token-auth-file: " << e.what() << "\n";
+      return 1;
+    }
+  }
   if (auto t = a.value("io-threads")) sopts.io_threads = static_cast<unsigned>(std::max<std::size_t>(1, parse_count("io-threads", *t, 64)));
 
   // Signals are taken synchronously by this thread; every other thread inherits the mask.
@@ -106,8 +102,9 @@ int serve(const std::vector<std::string>& argv) {
   if (a.has("tls")) {
     auto pki = apiserver::generate_certs({sopts.address, "127.0.0.1", "localhost"});
     sopts.tls = apiserver::tls_config{pki.server_cert, pki.server_key, pki.ca_cert};
-    kc.token = random_token();
-    sopts.auth = {.tokens = {kc.token}, .client_certificates = true};
+    kc.token = apiserver::random_token(32);
+    sopts.auth.tokens = {kc.token};
+    sopts.auth.client_certificates = true;
     kc.ca_data_base64 = core::base64_encode(pki.ca_cert);
   }
   apiserver::server srv(reg, sopts);

@@ -27,6 +27,7 @@ resource_info make(std::string group, std::string version, std::string plural, s
 std::vector<resource_info> build() {
   const std::vector<std::string> all = {"all"};
   const std::vector<std::string> no_collection = {"create", "delete", "get", "list", "patch", "update", "watch"};
+  const std::vector<std::string> create_only = {"create"};
   return {
       make("", "v1", "namespaces", "Namespace", "namespace", false, {"ns"}, {"status", "finalize"}, {},
            no_collection),
@@ -48,6 +49,28 @@ std::vector<resource_info> build() {
       make("batch", "v1", "jobs", "Job", "job", true, {}, {"status"}, all),
       make("batch", "v1", "cronjobs", "CronJob", "cronjob", true, {"cj"}, {"status"}, all),
       make("coordination.k8s.io", "v1", "leases", "Lease", "lease", true, {}),
+      make("rbac.authorization.k8s.io", "v1", "roles", "Role", "role", true, {}),
+      make("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", "rolebinding", true, {}),
+      make("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", "clusterrole", false, {}),
+      make("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", "clusterrolebinding",
+           false, {}),
+      // The review resources only take a POST: the answer is computed, nothing is stored.
+      make("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview",
+           "selfsubjectaccessreview", false, {}, {}, {}, create_only),
+      make("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", "subjectaccessreview", false,
+           {}, {}, {}, create_only),
+      make("authorization.k8s.io", "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview",
+           "localsubjectaccessreview", true, {}, {}, {}, create_only),
+      make("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", "selfsubjectrulesreview",
+           false, {}, {}, {}, create_only),
+      make("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview", "selfsubjectreview", false, {},
+           {}, {}, create_only),
+      make("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", "tokenreview", false, {}, {}, {},
+           create_only),
+      make("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration",
+           "mutatingwebhookconfiguration", false, {}, {}, {"api-extensions"}),
+      make("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration",
+           "validatingwebhookconfiguration", false, {}, {}, {"api-extensions"}),
       make("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
            "customresourcedefinition", false, {"crd", "crds"}, {"status"}, {"api-extensions"}),
   };

@@ -119,6 +119,16 @@ struct table {
     kinds[{"batch", "Job"}] = "Job";
     kinds[{"batch", "CronJob"}] = "CronJob";
     kinds[{"policy", "PodDisruptionBudget"}] = "PodDisruptionBudget";
+    // Webhooks merge by name; their rules and admissionReviewVersions are atomic lists.
+    for (const std::string k : {"MutatingWebhook", "ValidatingWebhook"}) {
+      types[k] = {{"matchConditions", keyed("name")}};
+      types[k + "Configuration"] = {{"metadata", sub("ObjectMeta")}, {"webhooks", keyed("name", k)}};
+      kinds[{"admissionregistration.k8s.io", k + "Configuration"}] = k + "Configuration";
+    }
+    // RBAC: rules and subjects carry no patch strategy (replaced whole); roleRef is
+    // +structType=atomic, so server-side apply owns it as one value.
+    types["RoleBinding"] = {{"metadata", sub("ObjectMeta")}, {"roleRef", atomic_map()}};
+    for (const char* k : {"RoleBinding", "ClusterRoleBinding"}) kinds[{"rbac.authorization.k8s.io", k}] = "RoleBinding";
     for (auto& [name, fields] : types) {
       for (auto& [field, spec] : fields) spec.resolved = type(spec.type);
     }

@@ -34,7 +34,7 @@ class control_plane {
   // Credentials for a new identity: `cfg` and `kc` start as the admin's (server, CA)
   // and get the user's credentials. Throws std::logic_error when the mode cannot.
   virtual void user_credentials(const std::string& name, const std::vector<std::string>& groups,
-                                client::rest::rest_config& cfg, kubeconfig_spec& kc) const = 0;
+                                client::rest::rest_config& cfg, kubeconfig_spec& kc) = 0;
 };
 
 std::unique_ptr<control_plane> make_control_plane(mode m, const environment_options& opts, const plane_settings& s);

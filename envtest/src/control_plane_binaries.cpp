@@ -85,7 +85,7 @@ class binaries_plane final : public control_plane {
   }
   std::string etcd_url() const override { return etcd_url_; }
   void user_credentials(const std::string& name, const std::vector<std::string>& groups,
-                        client::rest::rest_config& cfg, kubeconfig_spec& kc) const override {
+                        client::rest::rest_config& cfg, kubeconfig_spec& kc) override {
     auto cert = apiserver::issue_client_certificate(pki_, name, groups);
     cfg.client_certificate_pem = cert.cert;
     cfg.client_key_pem = cert.key;

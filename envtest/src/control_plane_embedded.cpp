@@ -3,14 +3,24 @@
 #include <optional>
 
 #include "control_plane.hpp"
+#include "ktk/apiserver/certs.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/apiserver/server.hpp"
 #include "ktk/apiserver/storage/etcd.hpp"
+#include "ktk/core/base64.hpp"
 #include "ktk/envtest/etcd_server.hpp"
 
 namespace ktk::envtest::detail {
 
 namespace {
+
+// One PKI per process: generating it costs more than the rest of a start (OpenSSL 3's
+// key encoders), and the environments of one test process may as well share a CA.
+// Each environment still has its own admin token.
+const apiserver::generated_certs& process_pki() {
+  static const apiserver::generated_certs pki = apiserver::generate_certs({"127.0.0.1", "localhost"});
+  return pki;
+}
 
 class embedded_plane final : public control_plane {
  public:
@@ -41,7 +51,18 @@ class embedded_plane final : public control_plane {
       }
     }
     registry_.emplace(ropts);
-    server_.emplace(*registry_, apiserver::server_options{.port = 0});
+    // As Go's envtest runs kube-apiserver: HTTPS with a generated CA (clients send
+    // credentials over TLS only), authentication on (the admin's token is in
+    // system:masters; certificates the CA signs work too) and RBAC, so add_user
+    // identities get only what they are granted.
+    pki_ = process_pki();
+    admin_token_ = apiserver::random_token();
+    apiserver::server_options sopts{.port = 0};
+    sopts.tls = apiserver::tls_config{pki_.server_cert, pki_.server_key, pki_.ca_cert};
+    sopts.auth.tokens = {admin_token_};
+    sopts.auth.client_certificates = true;
+    sopts.authorization = apiserver::authorization_mode::rbac;
+    server_.emplace(*registry_, sopts);
     try {
       server_->start();
     } catch (const std::exception& e) {
@@ -49,6 +70,8 @@ class embedded_plane final : public control_plane {
       throw start_error(std::string("API server: ") + e.what());
     }
     config_.server = server_->url();
+    config_.certificate_authority_pem = pki_.ca_cert;
+    config_.bearer_token = admin_token_;
   }
 
   void stop() override {
@@ -60,14 +83,18 @@ class embedded_plane final : public control_plane {
   }
 
   const client::rest::rest_config& config() const override { return config_; }
-  kubeconfig_spec kubeconfig() const override { return {.server = config_.server, .context = "envtest"}; }
+  kubeconfig_spec kubeconfig() const override {
+    return {.server = config_.server,
+            .context = "envtest",
+            .ca_data_base64 = core::base64_encode(pki_.ca_cert),
+            .token = admin_token_};
+  }
   std::string etcd_url() const override { return etcd_url_; }
-  void user_credentials(const std::string& name, const std::vector<std::string>&, client::rest::rest_config& cfg,
-                        kubeconfig_spec& kc) const override {
-    // ktk's server does not authenticate yet: the token names the user for whoever
-    // reads the kubeconfig, and is accepted like any request.
-    cfg.bearer_token = "envtest-" + name;
+  void user_credentials(const std::string& name, const std::vector<std::string>& groups,
+                        client::rest::rest_config& cfg, kubeconfig_spec& kc) override {
+    cfg.bearer_token = "envtest-" + name + "-" + apiserver::random_token();
     kc.token = cfg.bearer_token;
+    server_->add_token({.token = cfg.bearer_token, .user = {.name = name, .groups = groups}});
   }
 
  private:
@@ -78,6 +105,8 @@ class embedded_plane final : public control_plane {
   std::string etcd_url_;
   std::optional<apiserver::registry> registry_;
   std::optional<apiserver::server> server_;
+  apiserver::generated_certs pki_;
+  std::string admin_token_;
   client::rest::rest_config config_;
 };
 

@@ -39,7 +39,7 @@ class existing_plane final : public control_plane {
   }
   void stop() override {}
   void user_credentials(const std::string&, const std::vector<std::string>&, client::rest::rest_config&,
-                        kubeconfig_spec&) const override {
+                        kubeconfig_spec&) override {
     throw std::logic_error("environment::add_user: an existing cluster's users are not this environment's to make");
   }
   const client::rest::rest_config& config() const override { return config_; }

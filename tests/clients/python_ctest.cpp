@@ -2,6 +2,10 @@
 // `ktk serve`: one TEST per scenario of data/python/run_scenario.py, each with its own
 // server. A scenario passes when the script exits 0; its output is shown otherwise.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "serve_process.hpp"
 
@@ -34,6 +38,15 @@ TEST(python, runner_rejects_an_unknown_scenario) {
                        {"PYTHONDONTWRITEBYTECODE=1"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("scenarios:"), std::string::npos) << r.err;
+}
+
+// Authentication and RBAC: alice's token from a --token-auth-file.
+TEST(python, rbac) {
+  auto dir = std::filesystem::temp_directory_path() / ("ktk-python-rbac-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "tokens.csv") << "alice-token,alice,a-1,\"devs\"\n";
+  run_scenario("rbac", {"--tls", "--authorization-mode", "RBAC", "--token-auth-file", (dir / "tokens.csv").string()});
+  std::filesystem::remove_all(dir);
 }
 
 // Core objects and error bodies.

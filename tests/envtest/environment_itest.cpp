@@ -103,9 +103,26 @@ TEST(EnvironmentEmbedded, AddUserGivesAKubeconfigAndAClient) {
   auto u = env.add_user("bob", {"team"});
   EXPECT_EQ(u.name, "bob");
   EXPECT_FALSE(u.config.bearer_token.empty());
+  // RBAC as in kube-apiserver: nothing is granted until a binding says so.
+  auto denied = u.client->create(configmap("by-bob"));
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code(), 403);
+  EXPECT_EQ(denied.error().message(),
+            "configmaps is forbidden: User \"bob\" cannot create resource \"configmaps\" in API group \"\" in the "
+            "namespace \"default\"");
+  ASSERT_TRUE(env.client().create(core::object(core::json{
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "RoleBinding"},
+      {"metadata", {{"name", "team-edit"}, {"namespace", "default"}}},
+      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "edit"}}},
+      {"subjects", {{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Group"}, {"name", "team"}}}}})));
   EXPECT_TRUE(u.client->create(configmap("by-bob")));
   auto from_file = client_from(u.kubeconfig);
   EXPECT_TRUE(from_file->get(configmap_kind, {"default", "by-bob"}));
+  EXPECT_EQ(from_file->get(configmap_kind, {"kube-system", "x"}).error().code(), 403)
+      << "the binding is for default only: 403, not 404, in kube-system";
+  auto admin_file = client_from(env.kubeconfig_path());
+  EXPECT_TRUE(admin_file->list(configmap_kind)) << "the admin's kubeconfig carries its token";
   environment existing({.mode = mode::existing, .kubeconfig = env.kubeconfig_path()});
   existing.start();
   EXPECT_THROW(existing.add_user("carol"), std::logic_error);
@@ -253,6 +270,24 @@ TEST_F(EnvironmentBinariesStandIn, LaunchesEtcdAndTheApiserverWithCertificates) 
   auto denied = anon.get(widget_kind, {"default", "w"});
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code(), 401);
+  env.stop();
+}
+
+TEST_F(EnvironmentBinariesStandIn, RbacByDefaultAuthorizesAddUserIdentitiesByTheirCertificate) {
+  environment env({.mode = mode::binaries, .binary_assets_directory = assets});
+  env.start();
+  auto alice = env.add_user("alice", {"devs"});
+  auto denied = alice.client->list(configmap_kind, client::list_options{.namespace_ = "default"});
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code(), 403);
+  ASSERT_TRUE(env.client().create(core::object(core::json{
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "ClusterRoleBinding"},
+      {"metadata", {{"name", "devs-view"}}},
+      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "view"}}},
+      {"subjects", {{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Group"}, {"name", "devs"}}}}})));
+  EXPECT_TRUE(alice.client->list(configmap_kind, client::list_options{.namespace_ = "default"}));
+  EXPECT_FALSE(alice.client->create(configmap("by-alice"))) << "view does not write";
   env.stop();
 }
 

@@ -68,7 +68,7 @@ class EnvtestCli : public ::testing::Test {
 TEST_F(EnvtestCli, StartLeavesAServerRunningThatStopEnds) {
   auto r = start({"--mode", "embedded", "--crds", data_dir + "/crds"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("ready on http://127.0.0.1:"));
+  EXPECT_THAT(r.out, HasSubstr("ready on https://127.0.0.1:"));
   ASSERT_TRUE(fs::exists(kubeconfig));
   const pid_t pid = supervisor();
 
@@ -97,6 +97,32 @@ TEST_F(EnvtestCli, AFailedStartReportsWhyAndLeavesNothingRunning) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("bad.yaml:"));
   EXPECT_FALSE(fs::exists(state / "state.json"));
+}
+
+TEST_F(EnvtestCli, WebhooksAreInstalledAndTheStateSaysWhereToServeThem) {
+  const fs::path certs = dir / "certs";
+  auto r = start({"--mode", "embedded", "--webhooks", data_dir + "/webhooks", "--webhook-port", "0",
+                  "--webhook-cert-dir", certs.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(state / "state.json");
+  const auto st = nlohmann::json::parse(in);
+  ASSERT_TRUE(st.contains("webhook")) << st.dump();
+  EXPECT_EQ(st["webhook"]["host"], "127.0.0.1");
+  EXPECT_GT(st["webhook"]["port"].get<int>(), 0);
+  EXPECT_EQ(st["webhook"]["certDir"], certs.string());
+  EXPECT_TRUE(fs::exists(certs / "tls.crt"));
+  EXPECT_TRUE(fs::exists(certs / "tls.key"));
+
+  auto cfg = client::rest::load_kubeconfig({.kubeconfig_path = kubeconfig.string()});
+  client::rest::rest_client c(cfg.config);
+  auto hook = c.get({"admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration"}, {"", "ktk-test-validating"});
+  ASSERT_TRUE(hook) << hook.error().message();
+  EXPECT_EQ((*hook)->data()["webhooks"][0]["clientConfig"]["url"],
+            "https://127.0.0.1:" + std::to_string(st["webhook"]["port"].get<int>()) + "/validate-configmap");
+
+  auto bad = start({"--mode", "embedded", "--webhook-port", "http"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--webhook-port"));
 }
 
 TEST_F(EnvtestCli, BadFlagsAreUsageErrors) {

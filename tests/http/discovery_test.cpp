@@ -4,6 +4,7 @@
 // kube-apiserver 1.31 (hashes are sha256-based and match a real cluster's).
 #include "http/discovery.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,25 @@ std::vector<std::string> group_names(const json& list) {
   return out;
 }
 
+// The built-in groups in kube's priority order (/apis has no core group), then `crd_groups`.
+const std::vector<std::string> builtin_groups = {"apps",
+                                                 "authentication.k8s.io",
+                                                 "authorization.k8s.io",
+                                                 "batch",
+                                                 "rbac.authorization.k8s.io",
+                                                 "admissionregistration.k8s.io",
+                                                 "apiextensions.k8s.io",
+                                                 "coordination.k8s.io"};
+std::vector<std::string> groups_then(std::vector<std::string> crd_groups) {
+  std::vector<std::string> out = builtin_groups;
+  out.insert(out.end(), crd_groups.begin(), crd_groups.end());
+  return out;
+}
+// The index of a group in the /apis and aggregated lists.
+std::size_t index_of(const std::string& group, const std::vector<std::string>& groups) {
+  return static_cast<std::size_t>(std::find(groups.begin(), groups.end(), group) - groups.begin());
+}
+
 std::vector<std::string> item_names(const json& list) {
   std::vector<std::string> out;
   for (const auto& i : list.at("items")) out.push_back(i.at("metadata").value("name", ""));
@@ -87,7 +107,7 @@ TEST(DiscoveryTest, GroupListOfBuiltinsIsInKubePriorityOrderWithoutCore) {
   json l = discovery::group_list(m);
   EXPECT_EQ(l.at("kind"), "APIGroupList");
   EXPECT_EQ(l.at("apiVersion"), "v1");
-  EXPECT_THAT(group_names(l), ElementsAre("apps", "batch", "apiextensions.k8s.io", "coordination.k8s.io"));
+  EXPECT_EQ(group_names(l), builtin_groups);
   EXPECT_EQ(l["groups"][0], json::parse(R"({"name":"apps","versions":[{"groupVersion":"apps/v1","version":"v1"}],
               "preferredVersion":{"groupVersion":"apps/v1","version":"v1"}})"));
 }
@@ -100,9 +120,9 @@ TEST(DiscoveryTest, GroupListPutsCrdGroupsLastByNameAndOrdersVersionsKubeAware) 
   m.add(crontab("v1"));
   m.add(crontab("v2beta1"));
   json l = discovery::group_list(m);
-  EXPECT_THAT(group_names(l), ElementsAre("apps", "batch", "apiextensions.k8s.io", "coordination.k8s.io",
-                                          "net.example.com", "stable.example.com"));
-  const json& g = l["groups"][5];
+  const auto want = groups_then({"net.example.com", "stable.example.com"});
+  EXPECT_EQ(group_names(l), want);
+  const json& g = l["groups"][index_of("stable.example.com", want)];
   EXPECT_THAT(names(g["versions"], "version"), ElementsAre("v1", "v2beta1", "v1beta1", "v1alpha1"));
   EXPECT_EQ(g["versions"][0]["groupVersion"], "stable.example.com/v1");
   EXPECT_EQ(g["preferredVersion"], json::parse(R"({"groupVersion":"stable.example.com/v1","version":"v1"})"));
@@ -202,6 +222,51 @@ TEST(DiscoveryTest, AppsResourceListWithScaleInAutoscaling) {
               "namespaced":true,"kind":"Deployment","verbs":["get","patch","update"]})"));
 }
 
+TEST(DiscoveryTest, RbacResourceList) {
+  auto m = rest_mapper::with_builtins();
+  auto l = discovery::resource_list(m, {"rbac.authorization.k8s.io", "v1"});
+  ASSERT_TRUE(l);
+  const json& res = (*l)["resources"];
+  EXPECT_THAT(names(res, "name"), ElementsAre("clusterrolebindings", "clusterroles", "rolebindings", "roles"));
+  EXPECT_EQ(entry(res, "name", "roles"), json::parse(R"({"name":"roles","singularName":"role","namespaced":true,
+              "kind":"Role","verbs":["create","delete","deletecollection","get","list","patch","update","watch"],
+              "storageVersionHash":"7FuwZcIIItM="})"));
+  EXPECT_EQ(entry(res, "name", "clusterrolebindings")["storageVersionHash"], "48tpQ8gZHFc=");
+  EXPECT_EQ(entry(res, "name", "clusterrolebindings")["namespaced"], false);
+  EXPECT_EQ(entry(res, "name", "clusterroles")["storageVersionHash"], "bYE5ZWDrJ44=");
+  EXPECT_EQ(entry(res, "name", "rolebindings")["storageVersionHash"], "eGsCzGH6b1g=");
+}
+
+// The review resources take only a POST and are not stored: no storage version hash.
+TEST(DiscoveryTest, ReviewResourceListsAreCreateOnly) {
+  auto m = rest_mapper::with_builtins();
+  auto authz = discovery::resource_list(m, {"authorization.k8s.io", "v1"});
+  ASSERT_TRUE(authz);
+  const json& res = (*authz)["resources"];
+  EXPECT_THAT(names(res, "name"), ElementsAre("localsubjectaccessreviews", "selfsubjectaccessreviews",
+                                              "selfsubjectrulesreviews", "subjectaccessreviews"));
+  EXPECT_EQ(entry(res, "name", "localsubjectaccessreviews"),
+            json::parse(R"({"name":"localsubjectaccessreviews","singularName":"localsubjectaccessreview",
+              "namespaced":true,"kind":"LocalSubjectAccessReview","verbs":["create"]})"));
+  EXPECT_EQ(entry(res, "name", "selfsubjectaccessreviews"),
+            json::parse(R"({"name":"selfsubjectaccessreviews","singularName":"selfsubjectaccessreview",
+              "namespaced":false,"kind":"SelfSubjectAccessReview","verbs":["create"]})"));
+  auto authn = discovery::resource_list(m, {"authentication.k8s.io", "v1"});
+  ASSERT_TRUE(authn);
+  EXPECT_EQ((*authn)["resources"], json::parse(R"([
+      {"name":"selfsubjectreviews","singularName":"selfsubjectreview","namespaced":false,"kind":"SelfSubjectReview",
+       "verbs":["create"]},
+      {"name":"tokenreviews","singularName":"tokenreview","namespaced":false,"kind":"TokenReview",
+       "verbs":["create"]}])"));
+
+  json d = discovery::aggregated(m, false, "v2");
+  const json& versions = d["items"][index_of("authorization.k8s.io", builtin_groups)]["versions"];
+  EXPECT_EQ(entry(versions[0]["resources"], "resource", "subjectaccessreviews"),
+            json::parse(R"({"resource":"subjectaccessreviews",
+              "responseKind":{"group":"","version":"","kind":"SubjectAccessReview"},"scope":"Cluster",
+              "singularResource":"subjectaccessreview","verbs":["create"]})"));
+}
+
 TEST(DiscoveryTest, ResourceListUnknownGroupVersionIsNotServed) {
   auto m = rest_mapper::with_builtins();
   EXPECT_FALSE(discovery::resource_list(m, {"apps", "v2"}));
@@ -245,10 +310,8 @@ TEST(DiscoveryTest, RemovedCrdDisappearsEverywhere) {
   ASSERT_TRUE(m.remove({"stable.example.com", "v1", "crontabs"}));
   EXPECT_FALSE(discovery::group(m, "stable.example.com"));
   EXPECT_FALSE(discovery::resource_list(m, {"stable.example.com", "v1"}));
-  EXPECT_THAT(group_names(discovery::group_list(m)),
-              ElementsAre("apps", "batch", "apiextensions.k8s.io", "coordination.k8s.io", "net.example.com"));
-  EXPECT_THAT(item_names(discovery::aggregated(m, false, "v2")),
-              ElementsAre("apps", "batch", "apiextensions.k8s.io", "coordination.k8s.io", "net.example.com"));
+  EXPECT_EQ(group_names(discovery::group_list(m)), groups_then({"net.example.com"}));
+  EXPECT_EQ(item_names(discovery::aggregated(m, false, "v2")), groups_then({"net.example.com"}));
 }
 
 TEST(DiscoveryTest, RemovingOneVersionKeepsTheOthers) {
@@ -304,8 +367,8 @@ TEST(DiscoveryTest, AggregatedApisListsNamedGroupsInOrder) {
   m.add(crontab());
   m.add(network());
   json d = discovery::aggregated(m, false, "v2");
-  EXPECT_THAT(item_names(d), ElementsAre("apps", "batch", "apiextensions.k8s.io", "coordination.k8s.io",
-                                         "net.example.com", "stable.example.com"));
+  const auto want = groups_then({"net.example.com", "stable.example.com"});
+  EXPECT_EQ(item_names(d), want);
   EXPECT_EQ(d["items"][0]["metadata"], json::parse(R"({"name":"apps","creationTimestamp":null})"));
   const json& apps = d["items"][0]["versions"][0];
   EXPECT_EQ(apps["version"], "v1");
@@ -315,7 +378,8 @@ TEST(DiscoveryTest, AggregatedApisListsNamedGroupsInOrder) {
   EXPECT_EQ(dep["subresources"], json::parse(R"([
       {"subresource":"scale","responseKind":{"group":"autoscaling","version":"v1","kind":"Scale"},"verbs":["get","patch","update"]},
       {"subresource":"status","responseKind":{"group":"","version":"","kind":"Deployment"},"verbs":["get","patch","update"]}])"));
-  const json& crd = entry(d["items"][2]["versions"][0]["resources"], "resource", "customresourcedefinitions");
+  const json& crd = entry(d["items"][index_of("apiextensions.k8s.io", want)]["versions"][0]["resources"], "resource",
+                          "customresourcedefinitions");
   EXPECT_EQ(crd["scope"], "Cluster");
   EXPECT_EQ(crd["shortNames"], json::array({"crd", "crds"}));
   EXPECT_EQ(crd["categories"], json::array({"api-extensions"}));
@@ -327,14 +391,17 @@ TEST(DiscoveryTest, AggregatedCrdsCarryTheirGroupVersion) {
   m.add(network());
   json d = discovery::aggregated(m, false, "v2beta1");
   EXPECT_EQ(d["apiVersion"], "apidiscovery.k8s.io/v2beta1");
-  EXPECT_EQ(d["items"][5]["versions"][0]["resources"][0], json::parse(R"({"resource":"crontabs",
+  const auto groups = groups_then({"net.example.com", "stable.example.com"});
+  ASSERT_EQ(item_names(d), groups);
+  EXPECT_EQ(d["items"][index_of("stable.example.com", groups)]["versions"][0]["resources"][0], json::parse(R"({"resource":"crontabs",
       "responseKind":{"group":"stable.example.com","version":"v1","kind":"CronTab"},"scope":"Namespaced",
       "singularResource":"crontab","verbs":["delete","deletecollection","get","list","patch","create","update","watch"],
       "shortNames":["ct"],"categories":["all","cron"],
       "subresources":[
         {"subresource":"status","responseKind":{"group":"stable.example.com","version":"v1","kind":"CronTab"},"verbs":["get","patch","update"]},
         {"subresource":"scale","responseKind":{"group":"autoscaling","version":"v1","kind":"Scale"},"verbs":["get","patch","update"]}]})"));
-  EXPECT_EQ(d["items"][4]["versions"][0]["resources"][0], json::parse(R"({"resource":"networks",
+  EXPECT_EQ(d["items"][index_of("net.example.com", groups)]["versions"][0]["resources"][0],
+            json::parse(R"({"resource":"networks",
       "responseKind":{"group":"net.example.com","version":"v1","kind":"Network"},"scope":"Cluster",
       "singularResource":"network","verbs":["delete","deletecollection","get","list","patch","create","update","watch"]})"));
 }

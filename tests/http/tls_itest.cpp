@@ -45,6 +45,13 @@ class tls_client {
 
   reply get(const std::string& target, const std::string& token = {}) {
     write(bhttp::verb::get, target, token);
+    return read();
+  }
+  reply post(const std::string& target, const std::string& token, const json& body) {
+    write(bhttp::verb::post, target, token, body.dump());
+    return read();
+  }
+  reply read() {
     bhttp::response<bhttp::string_body> res;
     bhttp::read(stream_, buffer_, res);
     return {res.result_int(), res.body()};
@@ -146,6 +153,72 @@ TEST(tls_certs, the_pki_is_pem) {
   EXPECT_TRUE(pki.server_key.starts_with("-----BEGIN PRIVATE KEY-----"));
   EXPECT_NE(pki.ca_cert, pki.server_cert);
   EXPECT_NE(pki.server_cert, pki.client_cert);
+}
+
+// ---- identities and RBAC over HTTPS ------------------------------------------------
+
+class tls_rbac_test : public ::testing::Test {
+ protected:
+  tls_rbac_test() : pki_(ktk::apiserver::generate_certs({"127.0.0.1"})) {
+    ktk::apiserver::server_options o{.tls = ktk::apiserver::tls_config{pki_.server_cert, pki_.server_key, pki_.ca_cert}};
+    o.auth.tokens = {"admin-token"};
+    o.auth.users = {{.token = "carol-token", .user = {.name = "carol", .uid = "c-1", .groups = {"ops"}}}};
+    o.auth.client_certificates = true;
+    o.authorization = ktk::apiserver::authorization_mode::rbac;
+    srv_ = std::make_unique<ktk::apiserver::server>(reg_, o);
+    srv_->start();
+  }
+  // Who the server thinks `c` (with `token`) is.
+  static json whoami(tls_client& c, const std::string& token = {}) {
+    auto r = c.post("/apis/authentication.k8s.io/v1/selfsubjectreviews", token,
+                    {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "SelfSubjectReview"}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return json::parse(r.body)["status"]["userInfo"];
+  }
+
+  ktk::apiserver::generated_certs pki_;
+  ktk::apiserver::registry reg_;
+  std::unique_ptr<ktk::apiserver::server> srv_;
+};
+
+TEST_F(tls_rbac_test, a_client_certificate_names_the_user_and_groups) {
+  auto alice = ktk::apiserver::issue_client_certificate(pki_, "alice", {"devs", "qa"});
+  tls_client c(srv_->port(), pki_.ca_cert, alice.cert, alice.key);
+  EXPECT_EQ(whoami(c), json({{"username", "alice"}, {"groups", {"devs", "qa", "system:authenticated"}}}));
+  auto denied = c.get("/api/v1/namespaces/default/pods");
+  ASSERT_EQ(denied.status, 403u);
+  EXPECT_EQ(json::parse(denied.body)["message"],
+            "pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" in the namespace "
+            "\"default\"");
+  // The generated admin certificate is in system:masters.
+  tls_client admin(srv_->port(), pki_.ca_cert, pki_.client_cert, pki_.client_key);
+  EXPECT_EQ(admin.get("/api/v1/namespaces/default/pods").status, 200u);
+}
+
+TEST_F(tls_rbac_test, token_identities_and_tokens_added_while_running) {
+  tls_client c(srv_->port(), pki_.ca_cert);
+  EXPECT_EQ(whoami(c, "carol-token"),
+            json({{"username", "carol"}, {"uid", "c-1"}, {"groups", {"ops", "system:authenticated"}}}));
+  EXPECT_EQ(whoami(c, "admin-token")["groups"], json({"system:masters", "system:authenticated"}));
+  EXPECT_EQ(c.get("/api", "dave-token").status, 401u);
+  srv_->add_token({.token = "dave-token", .user = {.name = "dave"}});
+  EXPECT_EQ(whoami(c, "dave-token")["username"], "dave");
+  EXPECT_EQ(c.get("/api", "dave-token").status, 200u) << "system:discovery";
+  EXPECT_EQ(c.get("/api/v1/nodes", "dave-token").status, 403u);
+  // A TokenReview (by the admin) tells which tokens are good.
+  auto tr = c.post("/apis/authentication.k8s.io/v1/tokenreviews", "admin-token",
+                   {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenReview"}, {"spec", {{"token", "dave-token"}}}});
+  ASSERT_EQ(tr.status, 201u) << tr.body;
+  EXPECT_EQ(json::parse(tr.body)["status"]["authenticated"], true);
+  EXPECT_EQ(json::parse(tr.body)["status"]["user"]["username"], "dave");
+  EXPECT_EQ(c.post("/apis/authentication.k8s.io/v1/tokenreviews", "dave-token", {{"spec", {{"token", "x"}}}}).status,
+            403u);
+}
+
+TEST(tls_rbac, add_token_needs_authentication) {
+  ktk::apiserver::registry reg;
+  ktk::apiserver::server srv(reg, {});
+  EXPECT_THROW(srv.add_token({.token = "t", .user = {.name = "u"}}), std::logic_error);
 }
 
 }  // namespace

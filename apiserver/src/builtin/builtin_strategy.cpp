@@ -35,13 +35,16 @@ strategy_map make_strategies() {
   m[{"batch", "jobs"}] = make_job_strategy();
   m[{"batch", "cronjobs"}] = make_cronjob_strategy();
   m[{"coordination.k8s.io", "leases"}] = make_lease_strategy();
+  m[{"admissionregistration.k8s.io", "mutatingwebhookconfigurations"}] = make_webhook_configuration_strategy(true);
+  m[{"admissionregistration.k8s.io", "validatingwebhookconfigurations"}] = make_webhook_configuration_strategy(false);
   m[{"apiextensions.k8s.io", "customresourcedefinitions"}] = plain(name_rule::dns1123_subdomain, {"spec"});
   for (const char* r : {"ingresses", "networkpolicies"})
     m[{"networking.k8s.io", r}] = plain(name_rule::dns1123_subdomain, {"spec"});
   m[{"policy", "poddisruptionbudgets"}] = plain(name_rule::dns1123_subdomain, {"spec"});
-  // RBAC names are path segments (ValidateRBACName), so "system:controller:x" is valid.
-  for (const char* r : {"roles", "clusterroles", "rolebindings", "clusterrolebindings"})
-    m[{"rbac.authorization.k8s.io", r}] = plain(name_rule::path_segment);
+  m[{"rbac.authorization.k8s.io", "roles"}] = make_role_strategy(false);
+  m[{"rbac.authorization.k8s.io", "clusterroles"}] = make_role_strategy(true);
+  m[{"rbac.authorization.k8s.io", "rolebindings"}] = make_role_binding_strategy(false);
+  m[{"rbac.authorization.k8s.io", "clusterrolebindings"}] = make_role_binding_strategy(true);
   return m;
 }
 

@@ -26,6 +26,13 @@ strategy_ptr make_events_api_event_strategy();  // events.k8s.io/v1 Events
 strategy_ptr make_node_strategy();
 strategy_ptr make_pvc_strategy();
 strategy_ptr make_lease_strategy();
+// Mutating (true) or Validating (false) WebhookConfiguration: defaults and validation
+// as kube-apiserver's admissionregistration/v1 (admission_strategy.cpp).
+strategy_ptr make_webhook_configuration_strategy(bool mutating);
+// Role / ClusterRole (cluster) and RoleBinding / ClusterRoleBinding (cluster): v1
+// defaults and pkg/apis/rbac/validation (rbac_strategy.cpp).
+strategy_ptr make_role_strategy(bool cluster);
+strategy_ptr make_role_binding_strategy(bool cluster);
 
 // robfig/cron's standard parser, as CronJob validation uses it: "" when `schedule` is a
 // valid 5-field or @descriptor schedule, else the parser's error message.

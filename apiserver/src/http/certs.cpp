@@ -1,6 +1,8 @@
 // certs.cpp — CA, serving and client certificates with OpenSSL 3.
 #include "ktk/apiserver/certs.hpp"
 
+#include <random>
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -159,6 +161,19 @@ client_certificate issue_client_certificate(const generated_certs& pki, const st
   add_ext(cert.get(), ca.get(), NID_ext_key_usage, "clientAuth");
   check(X509_sign(cert.get(), ca_key.get(), EVP_sha256()), "X509_sign (client)");
   return {pem_of(cert.get()), pem_of(key.get())};
+}
+
+std::string random_token(std::size_t bytes) {
+  std::random_device rd;
+  std::string t;
+  t.reserve(bytes * 2);
+  const char* hex = "0123456789abcdef";
+  for (std::size_t i = 0; i < bytes; ++i) {
+    auto b = rd() & 0xff;
+    t.push_back(hex[b >> 4]);
+    t.push_back(hex[b & 15]);
+  }
+  return t;
 }
 
 }  // namespace ktk::apiserver

@@ -32,10 +32,11 @@ core::json strings(const std::vector<std::string>& v) {
 }
 
 core::json main_entry(const core::resource_info& r) {
-  core::json e = {{"name", r.resource.resource},       {"singularName", r.singular},
-                  {"namespaced", r.namespaced},         {"kind", r.kind},
-                  {"verbs", strings(r.verbs)},
-                  {"storageVersionHash", detail::storage_version_hash(r.resource.group, r.resource.version, r.kind)}};
+  core::json e = {{"name", r.resource.resource}, {"singularName", r.singular}, {"namespaced", r.namespaced},
+                  {"kind", r.kind},              {"verbs", strings(r.verbs)}};
+  // Only stored resources have a storage version; the create-only reviews have none.
+  if (r.has_verb("get"))
+    e["storageVersionHash"] = detail::storage_version_hash(r.resource.group, r.resource.version, r.kind);
   if (!r.short_names.empty()) e["shortNames"] = strings(r.short_names);
   if (!r.categories.empty()) e["categories"] = strings(r.categories);
   return e;

@@ -5,11 +5,14 @@
 // from and to the wire.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "ktk/apiserver/auth.hpp"
 
 namespace ktk::apiserver::http {
 
@@ -21,6 +24,19 @@ struct request {
   std::string content_type;
   std::string user_agent;
   std::string body;
+  // Who sent it, as the session authenticated it; null = authentication is off.
+  std::shared_ptr<const user_info> user;
+  // Impersonate-User, -Group (repeatable), -Uid and -Extra-KEY headers: the identity
+  // the request asks to act as (the router checks the sender may).
+  std::string impersonate_user;
+  std::vector<std::string> impersonate_groups;
+  std::string impersonate_uid;
+  std::vector<std::pair<std::string, std::string>> impersonate_extra;  // key (lower-case, unescaped), value
+
+  bool impersonating() const {
+    return !impersonate_user.empty() || !impersonate_groups.empty() || !impersonate_uid.empty() ||
+           !impersonate_extra.empty();
+  }
 
   // The first value of a query parameter, if present.
   std::optional<std::string_view> param(std::string_view name) const {

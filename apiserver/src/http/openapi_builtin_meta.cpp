@@ -37,6 +37,8 @@ definitions build_neutral() {
   add_workload_types(d);
   add_core_types(d);
   add_cluster_types(d);
+  add_admission_types(d);
+  add_rbac_types(d);
   return d;
 }
 
@@ -193,6 +195,10 @@ std::string builtin_name(const core::gvk& k) {
       {"batch", "io.k8s.api.batch."},
       {"autoscaling", "io.k8s.api.autoscaling."},
       {"coordination.k8s.io", "io.k8s.api.coordination."},
+      {"admissionregistration.k8s.io", "io.k8s.api.admissionregistration."},
+      {"rbac.authorization.k8s.io", "io.k8s.api.rbac."},
+      {"authorization.k8s.io", "io.k8s.api.authorization."},
+      {"authentication.k8s.io", "io.k8s.api.authentication."},
       {"apiextensions.k8s.io", "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions."},
   };
   auto p = packages.find(k.group);

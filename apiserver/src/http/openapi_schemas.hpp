@@ -75,6 +75,8 @@ void add_pod_types(definitions& d);       // Pod, PodSpec, Container ... PodTemp
 void add_workload_types(definitions& d);  // apps/v1, batch/v1
 void add_core_types(definitions& d);      // Service, ConfigMap, Namespace, Node ...
 void add_cluster_types(definitions& d);   // Lease, CRD, Scale, Binding
+void add_admission_types(definitions& d);  // admissionregistration/v1 webhook configurations
+void add_rbac_types(definitions& d);       // rbac/v1, authorization/v1 and authentication/v1 reviews
 
 // Every built-in definition, neutral form (built once).
 const definitions& builtin_neutral();

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/attributes.hpp"
+#include "auth/impersonation.hpp"
 #include "http/discovery.hpp"
 #include "http/encode.hpp"
 #include "http/openapi.hpp"
@@ -42,7 +44,25 @@ response error_response(const api_error& e) {
 
 router::router(registry& reg, router_options opts) : reg_(reg), opts_(std::move(opts)) {}
 
+// Authentication happened in the session (req.user); here the request may act as
+// someone else (impersonation) and must be allowed what it asks (authorization).
 routed router::handle(const request& req) const {
+  const auth::user_ptr& sender = req.user ? req.user : auth::authenticator::unauthenticated_admin();
+  auth::user_ptr user = sender;
+  if (req.impersonating()) {
+    auto u = auth::impersonate(req, sender, opts_.rbac);
+    if (!u) return error_response(u.error());
+    user = std::move(*u);
+  }
+  if (opts_.rbac) {
+    auto a = auth::request_attributes(req, *user);
+    auto d = opts_.rbac->authorize(a);
+    if (!d.allowed) return error_response(auth::forbidden(a, d.reason));
+  }
+  return route(req, *user);
+}
+
+routed router::route(const request& req, const user_info& user) const {
   const std::string& p = req.path;
   const bool pretty = pretty_param(req);
   if (p == "/healthz" || p == "/livez" || p == "/readyz" || p.starts_with("/healthz/") || p.starts_with("/livez/") ||
@@ -92,7 +112,7 @@ routed router::handle(const request& req) const {
     auto l = discovery::resource_list(m, gv);
     return l ? json_response(*l, pretty) : not_found_page();
   }
-  if (api || apis) return handle_resource(req);
+  if (api || apis) return handle_resource(req, user);
   return not_found_page();
 }
 

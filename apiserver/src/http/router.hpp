@@ -19,11 +19,21 @@
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/apiserver/watch.hpp"
 
+namespace ktk::apiserver::auth {
+class authenticator;
+class rbac_authorizer;
+}  // namespace ktk::apiserver::auth
+
 namespace ktk::apiserver::http {
 
 struct router_options {
   std::string server_address;  // "127.0.0.1:PORT", for /api's serverAddressByClientCIDRs
   std::chrono::seconds max_watch_timeout{1800};
+  // Authorization: null = every request may do anything; otherwise the RBAC authorizer
+  // decides each request (after impersonation) and answers 403 Forbidden.
+  const auth::rbac_authorizer* rbac = nullptr;
+  // For TokenReview; null = authentication is off.
+  const auth::authenticator* authn = nullptr;
 };
 
 struct watch_start {
@@ -45,7 +55,8 @@ class router {
   routed handle(const request& req) const;
 
  private:
-  routed handle_resource(const request& req) const;
+  routed route(const request& req, const user_info& user) const;
+  routed handle_resource(const request& req, const user_info& user) const;
   response handle_openapi(const request& req) const;
   response build_openapi(const request& req, const std::vector<core::object_ptr>& crds, bool protobuf) const;
 

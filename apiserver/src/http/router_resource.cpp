@@ -2,6 +2,7 @@
 // call and the encoded answer.
 #include <nlohmann/json.hpp>
 
+#include "auth/reviews.hpp"
 #include "http/encode.hpp"
 #include "http/negotiate.hpp"
 #include "http/params.hpp"
@@ -28,9 +29,9 @@ bool returns_deleted_object(const core::resource_info& info, bool custom) {
 
 class resource_request {
  public:
-  resource_request(registry& reg, const request& req, resource_path rp, core::resource_info_ptr info,
-                   std::chrono::seconds max_watch)
-      : reg_(reg), req_(req), rp_(std::move(rp)), info_(std::move(info)), max_watch_(max_watch) {}
+  resource_request(registry& reg, const request& req, const user_info& user, resource_path rp,
+                   core::resource_info_ptr info, std::chrono::seconds max_watch)
+      : reg_(reg), req_(req), user_(user), rp_(std::move(rp)), info_(std::move(info)), max_watch_(max_watch) {}
 
   routed run() {
     auto out = negotiate(req_.accept, req_.param("includeObject").value_or(""));
@@ -152,6 +153,7 @@ class resource_request {
 
   core::result<write_options> write_opts() {
     auto o = write_options_of(req_);
+    if (o) o->user = &user_;
     if (!o) return o.error();
     if (o->field_manager.empty() && media_type(req_.content_type) != "application/apply-patch+yaml") {
       o->field_manager = default_manager();
@@ -214,6 +216,7 @@ class resource_request {
 
   routed remove(const core::object_key& key) {
     auto o = delete_options_of(req_);
+    if (o) o->user = &user_;
     if (!o) return error_response(o.error());
     o->warnings = &warnings_;
     auto r = reg_.remove(info_->resource, key, *o);
@@ -228,6 +231,7 @@ class resource_request {
 
   routed delete_collection(const std::string& ns) {
     auto o = delete_options_of(req_);
+    if (o) o->user = &user_;
     if (!o) return error_response(o.error());
     auto sel = list_options_of(req_);
     if (!sel) return error_response(sel.error());
@@ -238,6 +242,7 @@ class resource_request {
 
   registry& reg_;
   const request& req_;
+  const user_info& user_;
   resource_path rp_;
   core::resource_info_ptr info_;
   std::chrono::seconds max_watch_;
@@ -248,13 +253,14 @@ class resource_request {
 
 }  // namespace
 
-routed router::handle_resource(const request& req) const {
+routed router::handle_resource(const request& req, const user_info& user) const {
   auto rp = parse_resource_path(req.path);
   if (!rp) return not_found_page();
+  if (auto r = auth::answer_review(req, *rp, {.user = user, .rbac = opts_.rbac, .authn = opts_.authn})) return std::move(*r);
   auto info = reg_.mapper().by_resource({rp->gv.group, rp->gv.version, rp->resource});
   if (!info) return not_found_page();
   if (rp->has_namespace && !info->namespaced) return not_found_page();
-  return resource_request(reg_, req, std::move(*rp), std::move(info), opts_.max_watch_timeout).run();
+  return resource_request(reg_, req, user, std::move(*rp), std::move(info), opts_.max_watch_timeout).run();
 }
 
 }  // namespace ktk::apiserver::http

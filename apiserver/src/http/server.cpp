@@ -14,6 +14,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "auth/authenticator.hpp"
+#include "auth/bootstrap_policy.hpp"
+#include "auth/rbac_authorizer.hpp"
 #include "http/router.hpp"
 #include "http/session.hpp"
 
@@ -27,7 +30,10 @@ class server::impl {
  public:
   // One io_context per io thread, each run by its own thread: connections are spread
   // over them round-robin, so no scheduler lock is shared between threads.
-  impl(registry& reg, server_options opts) : reg_(reg), opts_(std::move(opts)) {
+  impl(registry& reg, server_options opts)
+      : reg_(reg),
+        opts_(std::move(opts)),
+        authn_(opts_.auth.tokens, opts_.auth.users, opts_.auth.client_certificates) {
     for (unsigned i = 0; i < std::max(1u, opts_.io_threads); ++i) contexts_.push_back(std::make_unique<net::io_context>());
     acceptor_.emplace(net::make_strand(*contexts_[0]));
   }
@@ -43,9 +49,15 @@ class server::impl {
     acceptor_->listen(net::socket_base::max_listen_connections);
     port_ = acceptor_->local_endpoint().port();
     std::string host = opts_.address.find(':') != std::string::npos ? "[" + opts_.address + "]" : opts_.address;
+    if (opts_.authorization == authorization_mode::rbac) {
+      auth::ensure_bootstrap_policy(reg_);
+      rbac_.emplace(reg_);
+    }
     router_ = std::make_unique<http::router>(
         reg_, http::router_options{.server_address = host + ":" + std::to_string(port_),
-                                   .max_watch_timeout = opts_.max_watch_timeout});
+                                   .max_watch_timeout = opts_.max_watch_timeout,
+                                   .rbac = rbac_ ? &*rbac_ : nullptr,
+                                   .authn = authn_.enabled() ? &authn_ : nullptr});
     if (opts_.tls) {
       ssl_.emplace(net::ssl::context::tls_server);
       ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -89,6 +101,7 @@ class server::impl {
   }
 
   std::uint16_t port() const { return port_; }
+  void add_token(const token_user& u) { authn_.add(u); }
   const std::string& url() const { return url_; }
 
  private:
@@ -105,8 +118,7 @@ class server::impl {
       http::session_limits limits{.max_body_bytes = opts_.max_body_bytes,
                                   .max_header_bytes = opts_.max_header_bytes,
                                   .read_timeout = opts_.read_timeout,
-                                  .tokens = &opts_.auth.tokens,
-                                  .client_certificates = opts_.auth.client_certificates};
+                                  .authn = &authn_};
       if (ssl_) {
         using tls_stream = beast::ssl_stream<beast::tcp_stream>;
         std::make_shared<http::session<tls_stream>>(tls_stream(beast::tcp_stream(std::move(socket)), *ssl_), *router_,
@@ -123,6 +135,8 @@ class server::impl {
 
   registry& reg_;
   server_options opts_;
+  auth::authenticator authn_;
+  std::optional<auth::rbac_authorizer> rbac_;
   std::vector<std::unique_ptr<net::io_context>> contexts_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::size_t next_context_ = 0;  // only touched on the acceptor's strand
@@ -142,6 +156,7 @@ server::~server() = default;
 void server::start() { impl_->start(); }
 void server::stop() { impl_->stop(); }
 std::uint16_t server::port() const { return impl_->port(); }
+void server::add_token(const token_user& u) { impl_->add_token(u); }
 std::string server::url() const { return impl_->url(); }
 
 }  // namespace ktk::apiserver

@@ -61,6 +61,47 @@ std::string warning_value(const std::string& text) {
   return v;
 }
 
+// CN → the user name, each O → a group (kube's CommonNameUserConversion).
+auth::user_ptr certificate_subject(X509* cert) {
+  X509_NAME* subject = X509_get_subject_name(cert);
+  if (!subject) return nullptr;
+  auto entry = [&](int nid, std::vector<std::string>& out) {
+    for (int i = X509_NAME_get_index_by_NID(subject, nid, -1); i >= 0; i = X509_NAME_get_index_by_NID(subject, nid, i)) {
+      ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+      unsigned char* utf8 = nullptr;
+      int n = ASN1_STRING_to_UTF8(&utf8, data);
+      if (n >= 0) out.emplace_back(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(n));
+      OPENSSL_free(utf8);
+    }
+  };
+  std::vector<std::string> cn, orgs;
+  entry(NID_commonName, cn);
+  entry(NID_organizationName, orgs);
+  return auth::authenticator::from_certificate(cn.empty() ? std::string() : cn.front(), std::move(orgs));
+}
+
+// The Impersonate-* headers into `req`.
+void impersonation_headers(const bhttp::request<bhttp::string_body>& msg, request& req) {
+  constexpr std::string_view extra_prefix = "impersonate-extra-";
+  for (const auto& f : msg) {
+    std::string_view name(f.name_string().data(), f.name_string().size());
+    if (name.size() < 12 || !beast::iequals(name.substr(0, 12), "impersonate-")) continue;
+    std::string value(f.value().data(), f.value().size());
+    if (beast::iequals(name, "impersonate-user")) {
+      req.impersonate_user = std::move(value);
+    } else if (beast::iequals(name, "impersonate-group")) {
+      req.impersonate_groups.push_back(std::move(value));
+    } else if (beast::iequals(name, "impersonate-uid")) {
+      req.impersonate_uid = std::move(value);
+    } else if (name.size() > extra_prefix.size() && beast::iequals(name.substr(0, extra_prefix.size()), extra_prefix)) {
+      std::string key(name.substr(extra_prefix.size()));
+      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto decoded = percent_decode(key, false);
+      req.impersonate_extra.emplace_back(decoded ? *decoded : key, std::move(value));
+    }
+  }
+}
+
 response status_response(unsigned code, const char* reason, const std::string& message) {
   return error_response(core::api_error(static_cast<int>(code), reason, message));
 }
@@ -87,7 +128,7 @@ void session<Stream>::start() {
         if (ec) return self->close();
         SSL* ssl = self->stream_.native_handle();
         X509* peer = SSL_get1_peer_certificate(ssl);
-        self->peer_certificate_ok_ = peer && SSL_get_verify_result(ssl) == X509_V_OK;
+        if (peer && SSL_get_verify_result(ssl) == X509_V_OK) self->certificate_user_ = certificate_subject(peer);
         X509_free(peer);
         self->do_read();
       });
@@ -199,7 +240,8 @@ void session<Stream>::on_read(beast::error_code ec) {
   keep_alive_ = msg.keep_alive();
   version_ = msg.version();
   head_ = msg.method() == bhttp::verb::head;
-  if (!authenticated(msg)) return respond(status_response(401, core::reason::unauthorized, "Unauthorized"));
+  auto user = authenticate(msg);
+  if (!user) return respond(status_response(401, core::reason::unauthorized, "Unauthorized"));
 
   auto target = parse_target(std::string_view(msg.target().data(), msg.target().size()));
   if (!target) {
@@ -211,27 +253,22 @@ void session<Stream>::on_read(beast::error_code ec) {
               .accept = std::string(msg[bhttp::field::accept]),
               .content_type = std::string(msg[bhttp::field::content_type]),
               .user_agent = std::string(msg[bhttp::field::user_agent]),
-              .body = std::move(msg.body())};
+              .body = std::move(msg.body()),
+              .user = std::move(user)};
+  impersonation_headers(msg, req);
   routed r = router_.handle(req);
   if (auto* w = std::get_if<watch_start>(&r)) return start_watch(std::move(*w));
   respond(std::move(std::get<response>(r)));
 }
 
-// A bearer token from the list, or a client certificate the client CA verified.
+// A client certificate the client CA verified, else a bearer token (kube-apiserver's
+// order); without authentication, everyone is system:admin.
 template <class Stream>
-bool session<Stream>::authenticated(const bhttp::request<bhttp::string_body>& msg) {
-  const bool tokens = limits_.tokens && !limits_.tokens->empty();
-  if (!tokens && !limits_.client_certificates) return true;
-  if (limits_.client_certificates && peer_certificate_ok_) return true;
-  if (!tokens) return false;
-  std::string_view auth(msg[bhttp::field::authorization].data(), msg[bhttp::field::authorization].size());
-  constexpr std::string_view bearer = "Bearer ";
-  if (auth.size() <= bearer.size() || !beast::iequals(auth.substr(0, bearer.size()), bearer)) return false;
-  auto token = auth.substr(bearer.size());
-  for (const auto& t : *limits_.tokens) {
-    if (t == token) return true;
-  }
-  return false;
+auth::user_ptr session<Stream>::authenticate(const bhttp::request<bhttp::string_body>& msg) const {
+  if (!limits_.authn || !limits_.authn->enabled()) return auth::authenticator::unauthenticated_admin();
+  if (limits_.authn->client_certificates() && certificate_user_) return certificate_user_;
+  auto header = msg[bhttp::field::authorization];
+  return limits_.authn->by_token(auth::authenticator::bearer(std::string_view(header.data(), header.size())));
 }
 
 template <class Stream>

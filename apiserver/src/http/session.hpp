@@ -25,6 +25,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 
 namespace ktk::apiserver::http {
@@ -33,9 +34,8 @@ struct session_limits {
   std::size_t max_body_bytes;
   std::size_t max_header_bytes;
   std::chrono::seconds read_timeout;
-  // Authentication (empty tokens and no client certificates: everyone is let in).
-  const std::vector<std::string>* tokens = nullptr;
-  bool client_certificates = false;
+  // Authentication; null or not enabled(): everyone is let in (as system:admin).
+  const auth::authenticator* authn = nullptr;
 };
 
 // What the server's shutdown needs from a session of either stream type.
@@ -75,7 +75,8 @@ class session : public session_base, public std::enable_shared_from_this<session
 
   static constexpr bool tls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
   boost::beast::tcp_stream& lowest() { return boost::beast::get_lowest_layer(stream_); }
-  bool authenticated(const boost::beast::http::request<boost::beast::http::string_body>& msg);
+  // The sender of `msg`; null when authentication is on and it presents no valid credentials.
+  auth::user_ptr authenticate(const boost::beast::http::request<boost::beast::http::string_body>& msg) const;
 
   void do_read();
   void on_header(boost::beast::error_code ec);
@@ -95,7 +96,7 @@ class session : public session_base, public std::enable_shared_from_this<session
   void watch_for_hangup();
 
   Stream stream_;
-  bool peer_certificate_ok_ = false;  // TLS: a client certificate the client CA verified
+  auth::user_ptr certificate_user_;  // TLS: the subject of a client certificate the client CA verified
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   const router& router_;

@@ -28,6 +28,8 @@ const printer* builtin_printer(const core::group_resource& gr) {
     return core_printer(gr);
   }
   if (gr.group == "apps" || gr.group == "batch") return workload_printer(gr);
+  if (gr.group == "admissionregistration.k8s.io") return admission_printer(gr);
+  if (gr.group == "rbac.authorization.k8s.io") return rbac_printer(gr);
   return core_printer(gr);
 }
 

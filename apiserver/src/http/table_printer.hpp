@@ -44,5 +44,7 @@ const printer* pod_printer(std::string_view resource);       // core: pods
 const printer* workload_printer(const core::group_resource& gr);  // apps, batch
 const printer* core_printer(const core::group_resource& gr);  // the other core/v1 kinds, leases
 const printer* node_event_printer(std::string_view resource);  // core: nodes, events
+const printer* admission_printer(const core::group_resource& gr);  // webhook configurations
+const printer* rbac_printer(const core::group_resource& gr);  // role bindings (roles: the default table)
 
 }  // namespace ktk::apiserver::http::table::detail

@@ -42,6 +42,7 @@ registry::impl::impl(registry_options o) : opts(std::move(o)) {
     h->strat = builtin_strategy(info.gr());
     add_handler(std::move(h));
   }
+  admission = std::make_unique<admission::dispatcher>(*store, mapper);
 }
 
 result<handler_ptr> registry::impl::handler(const gvr& r) const {
@@ -193,8 +194,46 @@ result<void> registry::impl::check_type(const resource_handler& h, object& obj) 
   return {};
 }
 
+namespace {
+
+// The CreateOptions / UpdateOptions an admission webhook is shown.
+core::json write_options_json(const write_options& o, bool create) {
+  core::json j = {{"kind", create ? "CreateOptions" : "UpdateOptions"}, {"apiVersion", "meta.k8s.io/v1"}};
+  if (o.dry_run) j["dryRun"] = core::json::array({"All"});
+  if (!o.field_manager.empty()) j["fieldManager"] = o.field_manager;
+  return j;
+}
+
+}  // namespace
+
+admission::attributes registry::impl::admission_attributes(const resource_handler& h, const object& obj,
+                                                           const object* old, const write_options& o) const {
+  return {.operation = old ? "UPDATE" : "CREATE",
+          .info = h.info.get(),
+          .subresource = o.subresource,
+          .namespace_ = std::string(obj.namespace_()),
+          .name = std::string(obj.name()),
+          .dry_run = o.dry_run,
+          .options = write_options_json(o, old == nullptr),
+          .user = o.user};
+}
+
 result<void> registry::impl::admit(const resource_handler& h, object& obj, const object* old,
                                    const write_options& o) const {
+  if (auto r = apply_defaults(h, obj, o); !r) return r;
+  if (admission->idle()) return validate(h, obj, old, o);
+  // Mutating admission webhooks see the defaulted object; what they change is
+  // defaulted (and pruned) again, then validated like the rest.
+  auto mutated = admission->mutate(admission_attributes(h, obj, old, o), &obj, old, o.warnings);
+  if (!mutated) return mutated.error();
+  if (*mutated) {
+    if (auto r = apply_defaults(h, obj, o); !r) return r;
+  }
+  if (auto r = validate(h, obj, old, o); !r) return r;
+  return admission->validate(admission_attributes(h, obj, old, o), &obj, old, o.warnings);
+}
+
+result<void> registry::impl::apply_defaults(const resource_handler& h, object& obj, const write_options& o) const {
   if (h.custom && h.schema) {
     auto pruned = h.schema->prune(obj.data());
     if (!pruned.empty()) {
@@ -212,6 +251,12 @@ result<void> registry::impl::admit(const resource_handler& h, object& obj, const
   } else if (h.strat) {
     h.strat->apply_defaults(obj);
   }
+  return {};
+}
+
+result<void> registry::impl::validate(const resource_handler& h, object& obj, const object* old,
+                                      const write_options& o) const {
+  (void)o;
   if (h.info->resource.resource == "customresourcedefinitions" && h.info->resource.group == "apiextensions.k8s.io") {
     if (auto r = admit_crd(obj, old); !r) return r;
   }

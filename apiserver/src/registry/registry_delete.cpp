@@ -48,10 +48,34 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
     return api_error::forbidden(h.gr(), key.name, "this namespace may not be deleted");
   }
   object_key k{h.namespaced() ? key.namespace_ : "", key.name};
+  // Admission: mutating webhooks are told of the delete before anything is read (they
+  // see no object and cannot change it); validating webhooks see the object once.
+  const bool no_webhooks = admission->idle();
+  json delete_opts = no_webhooks ? json() : json{{"kind", "DeleteOptions"}, {"apiVersion", "meta.k8s.io/v1"}};
+  if (!no_webhooks) {
+    if (o.dry_run) delete_opts["dryRun"] = json::array({"All"});
+    if (o.grace_period_seconds) delete_opts["gracePeriodSeconds"] = *o.grace_period_seconds;
+    if (!pp.empty()) delete_opts["propagationPolicy"] = pp;
+  }
+  const admission::attributes attrs{.operation = "DELETE",
+                                    .info = h.info.get(),
+                                    .namespace_ = k.namespace_,
+                                    .name = key.name,
+                                    .dry_run = o.dry_run,
+                                    .options = delete_opts,
+                                    .user = o.user};
+  if (!no_webhooks) {
+    if (auto m = admission->mutate(attrs, nullptr, nullptr, o.warnings); !m) return m.error();
+  }
+  bool validated = no_webhooks;
   for (int attempt = 0; attempt < max_retries; ++attempt) {
     auto got = store->get(h.shard, k);
     if (!got) return rename_error(h, got.error(), key.name);
     const object_ptr& old = *got;
+    if (!validated) {
+      if (auto v = admission->validate(attrs, nullptr, old.get(), o.warnings); !v) return v.error();
+      validated = true;
+    }
     // rest.BeforeDelete's wording, which names the kind rather than the resource.
     const core::group_resource by_kind{h.info->resource.group, h.info->kind};
     if (o.precondition_uid && *o.precondition_uid != old->uid()) {
@@ -118,6 +142,7 @@ result<delete_result> registry::impl::remove(const resource_handler& h, const ob
     }
     if (is(h, "", "namespaces")) namespace_changed(key.name);
     after_removed(h, **removed);
+    if (h.info->resource.group == "admissionregistration.k8s.io") admission->invalidate();
     return delete_result{present(h, *removed), true};
   }
   return api_error::stale_resource_version(h.gr(), key.name);

@@ -42,4 +42,7 @@ generated_certs generate_certs(const std::vector<std::string>& hosts);
 client_certificate issue_client_certificate(const generated_certs& pki, const std::string& user,
                                             const std::vector<std::string>& groups);
 
+// `bytes` random bytes from the kernel's generator, as lower-case hex: bearer tokens.
+std::string random_token(std::size_t bytes = 16);
+
 }  // namespace ktk::apiserver

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ktk/apiserver/auth.hpp"
 #include "ktk/apiserver/storage/interface.hpp"
 #include "ktk/apiserver/watch.hpp"
 #include "ktk/core/clock.hpp"
@@ -88,6 +89,8 @@ struct write_options {
   bool force = false;                         // server-side apply: take ownership on conflict
   // Warnings (the HTTP Warning header) are appended here when not null.
   std::vector<std::string>* warnings = nullptr;
+  // Who asks, as admission webhooks are told (userInfo); null = system:admin.
+  const user_info* user = nullptr;
 };
 
 struct delete_options {
@@ -97,6 +100,7 @@ struct delete_options {
   std::optional<std::string> precondition_uid;
   std::optional<std::string> precondition_resource_version;
   std::vector<std::string>* warnings = nullptr;
+  const user_info* user = nullptr;  // as in write_options
 };
 
 struct object_list {

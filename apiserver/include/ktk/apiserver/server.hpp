@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "ktk/apiserver/auth.hpp"
 #include "ktk/apiserver/registry.hpp"
 
 namespace ktk::apiserver {
@@ -35,11 +36,15 @@ struct tls_config {
 };
 
 // Authentication. When enabled, a request that presents none of these gets 401
-// Unauthorized, as kube-apiserver with anonymous auth off.
+// Unauthorized, as kube-apiserver with anonymous auth off. Without it every request
+// acts as system:admin in system:masters.
 struct auth_config {
-  std::vector<std::string> tokens;   // "Authorization: Bearer TOKEN"
-  bool client_certificates = false;  // a client certificate verified against tls.client_ca_pem
-  bool enabled() const { return !tokens.empty() || client_certificates; }
+  std::vector<std::string> tokens;   // "Authorization: Bearer TOKEN", acting as "admin" in system:masters
+  std::vector<token_user> users;     // tokens with their own identities (auth.hpp)
+  // A client certificate verified against tls.client_ca_pem: its CN is the user, its
+  // O entries the groups.
+  bool client_certificates = false;
+  bool enabled() const { return !tokens.empty() || !users.empty() || client_certificates; }
 };
 
 struct server_options {
@@ -59,6 +64,10 @@ struct server_options {
   std::chrono::seconds max_watch_timeout{1800};
   std::optional<tls_config> tls;  // HTTPS when set
   auth_config auth;
+  // rbac: Roles and bindings decide (403 Forbidden otherwise), and the default
+  // ClusterRoles and bindings (cluster-admin, view, edit, admin, system:discovery, ...)
+  // are created at start when absent.
+  authorization_mode authorization = authorization_mode::always_allow;
 };
 
 class server {
@@ -73,6 +82,10 @@ class server {
   void start();
   // Stops accepting, ends every watch stream cleanly and joins the io threads. Idempotent.
   void stop();
+
+  // Adds (or replaces) a bearer token and its identity while the server runs. Throws
+  // std::logic_error when the server was made without authentication. Thread-safe.
+  void add_token(const token_user& u);
 
   std::uint16_t port() const;
   // "http://ADDRESS:PORT", or https:// with TLS.

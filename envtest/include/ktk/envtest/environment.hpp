@@ -12,7 +12,8 @@
 //             nothing is launched. USE_EXISTING_CLUSTER=true selects it.
 //
 // In every mode start() installs the CRDs (crd_paths, crds), waits until each is
-// Established and served by discovery, and writes a kubeconfig for kubectl.
+// Established and served by discovery, installs admission webhook configurations
+// pointed at a local webhook server (webhook), and writes a kubeconfig for kubectl.
 //
 //   ktk::envtest::environment env({.crd_paths = {"config/crd"}});
 //   env.start();                                    // throws start_error
@@ -35,6 +36,7 @@
 #include "ktk/client/rest/rest_config.hpp"
 #include "ktk/core/object.hpp"
 #include "ktk/envtest/etcd_server.hpp"
+#include "ktk/envtest/webhook_install.hpp"
 
 namespace ktk::envtest {
 
@@ -55,6 +57,10 @@ struct environment_options {
   bool error_if_crd_path_missing = true;
   // existing mode: delete the CRDs this environment installed when it stops.
   bool remove_crds_on_stop = false;
+
+  // Admission webhook configurations to install, pointed at a local webhook server
+  // (webhook_install.hpp); after the CRDs. In existing mode they are deleted at stop.
+  webhook_install_options webhook;
 
   // etcd mode: client URLs of an etcd to use ("http://a:2379,http://b:2379"); "" = launch one.
   std::string etcd_url;
@@ -124,11 +130,15 @@ class environment {
   client::client& client();
   // A user `name` in `groups`. binaries mode: a client certificate the cluster's CA
   // signs (CN = name, O = groups), which kube-apiserver authenticates and RBAC
-  // authorizes. embedded and etcd modes: a bearer token — ktk's server does not tell
-  // users apart yet (no authentication or RBAC until the security work lands), so the
-  // client works with every right. existing mode: std::logic_error (the cluster's CA
-  // key is not ours). After start() only.
+  // authorizes. embedded and etcd modes: a bearer token ktk's server authenticates as
+  // `name` in `groups` (+ system:authenticated); its RBAC authorizer then allows what
+  // Roles and bindings grant (a user in system:masters may do anything), and answers
+  // 403 Forbidden otherwise, as kube-apiserver would. existing mode: std::logic_error
+  // (the cluster's CA key is not ours). After start() only.
   user add_user(const std::string& name, const std::vector<std::string>& groups = {});
+  // Where the webhook server must listen, with the certificate the installed
+  // configurations trust; empty (port 0) when options.webhook was empty. After start().
+  const webhook_serving& webhook() const;
   // The etcd client URL in etcd and binaries modes; "" otherwise.
   std::string etcd_url() const;
   const std::filesystem::path& work_dir() const;

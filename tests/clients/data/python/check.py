@@ -32,7 +32,8 @@ def api_error(fn, *args, **kwargs):
 
 
 # HTTP reason phrases urllib3 reports as ApiException.reason.
-PHRASES = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 410: "Gone", 422: "Unprocessable Entity"}
+PHRASES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
+           410: "Gone", 422: "Unprocessable Entity"}
 
 
 def status_body(e, code, reason, message=None):

@@ -9,13 +9,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kubernetes import config  # noqa: E402
 
+import scenarios_auth  # noqa: E402
 import scenarios_core  # noqa: E402
 import scenarios_list  # noqa: E402
 import scenarios_subresources  # noqa: E402
 import scenarios_watch  # noqa: E402
 
 SCENARIOS = {}
-for module in (scenarios_core, scenarios_list, scenarios_watch, scenarios_subresources):
+for module in (scenarios_core, scenarios_list, scenarios_watch, scenarios_subresources, scenarios_auth):
     for name, fn in module.SCENARIOS.items():
         assert name not in SCENARIOS, "duplicate scenario " + name
         SCENARIOS[name] = fn
