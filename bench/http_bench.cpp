@@ -1,5 +1,6 @@
-// http_bench.cpp — `ktk serve` over HTTP: start → ready, creates and gets per second
-// over keep-alive connections (1 and 4), and watch fan-out (W watchers × E events).
+// http_bench.cpp — `ktk serve` over HTTP: start → ready, and watch fan-out (W watchers
+// × E events). The verbs per second over keep-alive connections (1 and 4) and their
+// latency are apiserver_bench's BM_<verb>/http.
 //
 //   build/bench/http_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -104,46 +105,6 @@ void BM_ServeProcessStartToReady(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ServeProcessStartToReady)->UseManualTime()->Unit(benchmark::kMillisecond);
-
-// Shared by the threads of one run.
-struct shared_server {
-  std::unique_ptr<registry> reg;
-  std::unique_ptr<server> srv;
-};
-shared_server g_server;
-std::atomic<int> g_name{0};
-
-void setup_server(const benchmark::State&) {
-  g_server.reg = std::make_unique<registry>(ktk::apiserver::registry_options{.history = 1000});
-  g_server.srv = std::make_unique<server>(*g_server.reg, ktk::apiserver::server_options{.port = 0, .io_threads = 2});
-  g_server.srv->start();
-  connection c(g_server.srv->port());
-  c.exchange(bhttp::verb::post, "/api/v1/namespaces/default/configmaps", config_map("hot"));
-}
-void teardown_server(const benchmark::State&) {
-  g_server.srv.reset();
-  g_server.reg.reset();
-}
-
-void BM_HttpCreate(benchmark::State& state) {
-  connection c(g_server.srv->port());
-  for (auto _ : state) {
-    auto code = c.exchange(bhttp::verb::post, "/api/v1/namespaces/default/configmaps",
-                           config_map("cm-" + std::to_string(g_name.fetch_add(1))));
-    if (code != 201) state.SkipWithError("create failed");
-  }
-  state.counters["writes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_HttpCreate)->Setup(setup_server)->Teardown(teardown_server)->Threads(1)->Threads(4)->UseRealTime();
-
-void BM_HttpGet(benchmark::State& state) {
-  connection c(g_server.srv->port());
-  for (auto _ : state) {
-    if (c.exchange(bhttp::verb::get, "/api/v1/namespaces/default/configmaps/hot") != 200) state.SkipWithError("get");
-  }
-  state.counters["gets/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_HttpGet)->Setup(setup_server)->Teardown(teardown_server)->Threads(1)->Threads(4)->UseRealTime();
 
 // W HTTP watchers, E ConfigMap creates written in-process: the time until every
 // watcher has read every event. Watchers count lines, they do not parse JSON.
