@@ -24,6 +24,21 @@ if(KTK_SANITIZE)
   endif()
 endif()
 
+# Debug info. Full -g made every test executable ~140 MB (nlohmann and Beast templates
+# in each) and the build tree 19 GB, more than a CI machine's disk may hold. Line
+# tables (-g1) keep file:line in backtraces and sanitizer reports; KTK_FULL_DEBUG_INFO
+# (or a Debug build) brings full -g back for gdb. The sections are compressed (-gz).
+option(KTK_FULL_DEBUG_INFO "full debug info (-g) in RelWithDebInfo builds" OFF)
+if(NOT KTK_FULL_DEBUG_INFO)
+  set(CMAKE_CXX_FLAGS_RELWITHDEBINFO "-O2 -g1 -DNDEBUG")
+endif()
+include(CheckCXXCompilerFlag)
+check_cxx_compiler_flag(-gz KTK_HAVE_GZ)
+if(KTK_HAVE_GZ)
+  add_compile_options(-gz)
+  add_link_options(-gz)
+endif()
+
 find_program(KTK_CCACHE ccache)
 if(KTK_CCACHE)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${KTK_CCACHE})
