@@ -54,7 +54,8 @@ routed router::handle(const request& req) const {
     if (!u) return error_response(u.error());
     user = std::move(*u);
   }
-  if (opts_.rbac) {
+  // system:masters may do anything: skip building the attributes (a quarter of a GET).
+  if (opts_.rbac && !user->in_group(groups::masters)) {
     auto a = auth::request_attributes(req, *user);
     auto d = opts_.rbac->authorize(a);
     if (!d.allowed) return error_response(auth::forbidden(a, d.reason));
