@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/json_fields.hpp"
 #include "ktk/core/base64.hpp"
 #include "ktk/core/label_selector.hpp"
 #include "ktk/core/patch.hpp"
@@ -23,6 +24,8 @@ using core::json;
 using core::object;
 
 namespace {
+
+using auth::strings_at;
 
 // AdmissionRequest.userInfo: who made the request (system:admin when nobody said).
 json user_info_json(const user_info* u) {
@@ -43,16 +46,6 @@ struct rule {
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end() || std::find(v.begin(), v.end(), "*") != v.end();
-}
-
-std::vector<std::string> strings_at(const json& j, const char* key) {
-  std::vector<std::string> out;
-  if (auto it = j.find(key); it != j.end() && it->is_array()) {
-    for (const auto& s : *it) {
-      if (s.is_string()) out.push_back(s.get<std::string>());
-    }
-  }
-  return out;
 }
 
 // A rule's resources entry against "resource" and "subresource" (kube's

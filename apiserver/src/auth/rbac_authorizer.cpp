@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "auth/json_fields.hpp"
 #include "ktk/core/label_selector.hpp"
 
 namespace ktk::apiserver::auth {
@@ -22,32 +23,17 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
   return false;
 }
 
-std::vector<std::string> strings(const json& o, const char* key) {
-  std::vector<std::string> out;
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_array()) return out;
-  for (const auto& s : *it) {
-    if (s.is_string()) out.push_back(s.get<std::string>());
-  }
-  return out;
-}
-
-std::string string_at(const json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 std::vector<policy_rule> rules_of(const json& o) {
   std::vector<policy_rule> out;
   auto it = o.find("rules");
   if (it == o.end() || !it->is_array()) return out;
   for (const auto& r : *it) {
     if (!r.is_object()) continue;
-    out.push_back({.verbs = strings(r, "verbs"),
-                   .api_groups = strings(r, "apiGroups"),
-                   .resources = strings(r, "resources"),
-                   .resource_names = strings(r, "resourceNames"),
-                   .non_resource_urls = strings(r, "nonResourceURLs")});
+    out.push_back({.verbs = strings_at(r, "verbs"),
+                   .api_groups = strings_at(r, "apiGroups"),
+                   .resources = strings_at(r, "resources"),
+                   .resource_names = strings_at(r, "resourceNames"),
+                   .non_resource_urls = strings_at(r, "nonResourceURLs")});
   }
   return out;
 }

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/json_fields.hpp"
 #include "http/encode.hpp"
 #include "http/negotiate.hpp"
 #include "http/params.hpp"
@@ -21,21 +22,6 @@ json user_json(const user_info& u) {
   if (!u.groups.empty()) j["groups"] = u.groups;
   if (!u.extra.empty()) j["extra"] = u.extra;
   return j;
-}
-
-std::vector<std::string> strings(const json& o, const char* key) {
-  std::vector<std::string> out;
-  if (auto it = o.find(key); it != o.end() && it->is_array()) {
-    for (const auto& s : *it) {
-      if (s.is_string()) out.push_back(s.get<std::string>());
-    }
-  }
-  return out;
-}
-
-std::string str(const json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 json rule_json(const policy_rule& r, bool resource) {
@@ -83,16 +69,16 @@ core::result<attributes> spec_attributes(const json& spec, const std::string& ki
   attributes a;
   if (has_ra) {
     a.resource_request = true;
-    a.namespace_ = str(*ra, "namespace");
-    a.verb = str(*ra, "verb");
-    a.api_group = str(*ra, "group");
-    a.api_version = str(*ra, "version");
-    a.resource = str(*ra, "resource");
-    a.subresource = str(*ra, "subresource");
-    a.name = str(*ra, "name");
+    a.namespace_ = string_at(*ra, "namespace");
+    a.verb = string_at(*ra, "verb");
+    a.api_group = string_at(*ra, "group");
+    a.api_version = string_at(*ra, "version");
+    a.resource = string_at(*ra, "resource");
+    a.subresource = string_at(*ra, "subresource");
+    a.name = string_at(*ra, "name");
   } else {
-    a.path = str(*na, "path");
-    a.verb = str(*na, "verb");
+    a.path = string_at(*na, "path");
+    a.verb = string_at(*na, "verb");
   }
   return a;
 }
@@ -105,9 +91,10 @@ json access_status(const attributes& a, const review_context& ctx) {
 }
 
 user_info spec_user(const json& spec) {
-  user_info u{.name = str(spec, "user"), .uid = str(spec, "uid"), .groups = strings(spec, "groups")};
+  user_info u{
+      .name = string_at(spec, "user"), .uid = string_at(spec, "uid"), .groups = strings_at(spec, "groups")};
   if (auto e = spec.find("extra"); e != spec.end() && e->is_object()) {
-    for (auto it = e->begin(); it != e->end(); ++it) u.extra[it.key()] = strings(*e, it.key().c_str());
+    for (auto it = e->begin(); it != e->end(); ++it) u.extra[it.key()] = strings_at(*e, it.key().c_str());
   }
   return u;
 }
@@ -141,7 +128,7 @@ core::result<json> answer(const std::string& resource, const std::string& ns, js
     return obj;
   }
   if (resource == "selfsubjectrulesreviews") {
-    const std::string rns = str(spec, "namespace");
+    const std::string rns = string_at(spec, "namespace");
     json st = {{"resourceRules", json::array()}, {"nonResourceRules", json::array()}, {"incomplete", false}};
     if (!ctx.rbac) {
       st["resourceRules"].push_back({{"verbs", {"*"}}, {"apiGroups", {"*"}}, {"resources", {"*"}}});
@@ -163,7 +150,7 @@ core::result<json> answer(const std::string& resource, const std::string& ns, js
     return obj;
   }
   if (resource == "tokenreviews") {
-    const std::string token = str(spec, "token");
+    const std::string token = string_at(spec, "token");
     user_ptr u = ctx.authn ? ctx.authn->by_token(token) : nullptr;
     json st = {{"authenticated", u != nullptr}, {"user", u ? user_json(*u) : json::object()}};
     if (auto aud = spec.find("audiences"); aud != spec.end() && aud->is_array() && u) st["audiences"] = *aud;
