@@ -11,29 +11,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_objects.hpp"
 #include "ktk/fakeclient/fake_client.hpp"
 
 namespace {
+
+using ktk::bench::config_map;
+using ktk::bench::small_pod;
 
 using ktk::core::json;
 using ktk::core::object;
 
 const ktk::core::gvk config_map_kind{"", "v1", "ConfigMap"};
-
-object config_map(int i) {
-  object o("v1", "ConfigMap");
-  o.set_namespace("default");
-  o.set_name("cm-" + std::to_string(i));
-  o.set_label("app", "bench");
-  o.data()["data"] = {{"key", "value-" + std::to_string(i)}};
-  return o;
-}
-
-object pod(int i) {
-  json containers = json::array({{{"name", "web"}, {"image", "nginx:1.25"}, {"ports", json::array({{{"containerPort", 80}}})}}});
-  json meta = {{"namespace", "default"}, {"name", "pod-" + std::to_string(i)}, {"labels", {{"app", "web"}}}};
-  return object(json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", {{"containers", containers}}}});
-}
 
 std::vector<object> config_maps(int n) {
   std::vector<object> objs;
@@ -51,7 +40,7 @@ std::unique_ptr<ktk::fakeclient::fake_client> seeded(int n) {
 void BM_FakeClientBuild(benchmark::State& state, bool with_pods) {
   const int n = static_cast<int>(state.range(0));
   std::vector<object> objs;
-  for (int i = 0; i < n; ++i) objs.push_back(with_pods ? pod(i) : config_map(i));
+  for (int i = 0; i < n; ++i) objs.push_back(with_pods ? small_pod(i) : config_map(i));
   for (auto _ : state) {
     auto c = ktk::fakeclient::builder().with_objects(objs).with_seed(1).build();
     benchmark::DoNotOptimize(c);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bench_objects.hpp"
 #include "ktk/apiserver/certs.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/client/webhook/server.hpp"
@@ -19,26 +20,14 @@
 
 namespace {
 
+using ktk::bench::config_map;
+using ktk::bench::small_pod;
+
 using ktk::core::json;
 using ktk::core::object;
 
 const ktk::core::gvr configmaps{"", "v1", "configmaps"};
 const ktk::core::gvr pods{"", "v1", "pods"};
-
-object config_map(int i) {
-  object o("v1", "ConfigMap");
-  o.set_namespace("default");
-  o.set_name("cm-" + std::to_string(i));
-  o.set_label("app", "bench");
-  o.data()["data"] = {{"key", "value-" + std::to_string(i)}};
-  return o;
-}
-
-object pod(int i) {
-  json containers = json::array({{{"name", "web"}, {"image", "nginx:1.25"}, {"ports", json::array({{{"containerPort", 80}}})}}});
-  json meta = {{"namespace", "default"}, {"name", "pod-" + std::to_string(i)}, {"labels", {{"app", "web"}}}};
-  return object(json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", {{"containers", containers}}}});
-}
 
 void BM_RegistryCreate(benchmark::State& state) {
   ktk::apiserver::registry reg;
@@ -99,7 +88,7 @@ void BM_RegistryCreatePod(benchmark::State& state) {
   ktk::apiserver::registry reg;
   int i = 0;
   for (auto _ : state) {
-    auto r = reg.create(pods, "default", pod(i++));
+    auto r = reg.create(pods, "default", small_pod(i++));
     if (!r) state.SkipWithError(r.error().message().c_str());
   }
   state.counters["writes/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

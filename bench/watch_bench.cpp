@@ -22,10 +22,13 @@
 #include <thread>
 
 #include "http/encode.hpp"
+#include "bench_objects.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/apiserver/server.hpp"
 
 namespace {
+
+using ktk::bench::config_map;
 
 using ktk::apiserver::registry;
 using ktk::apiserver::watch_event_type;
@@ -35,15 +38,6 @@ using ktk::core::object_ptr;
 
 const ktk::core::gvr configmaps{"", "v1", "configmaps"};
 const ktk::core::gvr pods{"", "v1", "pods"};
-
-object config_map(int i) {
-  object o("v1", "ConfigMap");
-  o.set_namespace("default");
-  o.set_name("cm-" + std::to_string(i));
-  o.set_label("app", "bench");
-  o.data()["data"] = {{"key", "value-" + std::to_string(i)}};
-  return o;
-}
 
 // A running Pod as a Deployment makes it and a kubelet reports it (2.2 KB of JSON
 // before the registry adds uid, timestamps and managedFields).
