@@ -15,10 +15,10 @@ using ktk::test::lines_of;
 class kubectl_rbac : public ktk::test::kubectl_suite {
  protected:
   // `kubectl create <args>` through --dry-run=client, then the printed object sent with
-  // `kubectl create -f -`. For bindings with --user: a version-dispatching kubectl (Google
-  // Cloud SDK's) takes --user for the kubeconfig user, cannot find the server's version
-  // and runs its newest kubectl, whose typed clients send protobuf, which ktk does not
-  // read (it answers 415). The generated object is the same either way.
+  // `kubectl create -f -`, so the object goes through the JSON path whichever kubectl
+  // runs. (For bindings with --user a version-dispatching kubectl, Google Cloud SDK's,
+  // runs its newest kubectl, whose typed create sends protobuf: kubectl_protobuf_ctest
+  // covers that path.)
   static ktk::test::command_result create_via_file(std::vector<std::string> args) {
     args.insert(args.begin(), "create");
     args.insert(args.end(), {"--dry-run=client", "-o", "json"});

@@ -62,10 +62,13 @@ TEST(decode_body, json_yaml_and_the_rest) {
   EXPECT_EQ((*y)["b"][0], "x");
   auto none = decode_body("", R"({"a":2})");
   ASSERT_TRUE(none);
-  auto proto = decode_body("application/vnd.kubernetes.protobuf", "k8s\x00");
+  auto proto = decode_body("application/vnd.kubernetes.protobuf", "k8s");
   ASSERT_FALSE(proto);
-  EXPECT_EQ(proto.error().code(), 415);
-  EXPECT_EQ(proto.error().reason(), "UnsupportedMediaType");
+  EXPECT_EQ(proto.error().code(), 400) << "protobuf is decoded (protobuf_test); this one lacks the prefix";
+  auto cbor = decode_body("application/cbor", "\xa0");
+  ASSERT_FALSE(cbor);
+  EXPECT_EQ(cbor.error().code(), 415);
+  EXPECT_EQ(cbor.error().reason(), "UnsupportedMediaType");
 }
 
 TEST(decode_body, malformed_documents_are_400_bad_request) {

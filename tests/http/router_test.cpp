@@ -172,14 +172,16 @@ TEST_F(router_test, boolean_parameters_read_as_apimachinery_reads_them) {
   EXPECT_TRUE(std::holds_alternative<watch_start>(r.handle(req)));
 }
 
-TEST_F(router_test, malformed_bodies_are_400_and_protobuf_415) {
+TEST_F(router_test, malformed_bodies_are_400_and_cbor_415) {
   auto bad = call("POST", "/api/v1/namespaces/default/configmaps", "{not json");
   EXPECT_EQ(bad.status, 400u);
   EXPECT_EQ(body(bad)["reason"], "BadRequest");
   auto arr = call("POST", "/api/v1/namespaces/default/configmaps", "[1,2]");
   EXPECT_EQ(arr.status, 400u);
   auto pb = call("POST", "/api/v1/namespaces/default/configmaps", "k8s", "application/vnd.kubernetes.protobuf");
-  EXPECT_EQ(pb.status, 415u);
+  EXPECT_EQ(pb.status, 400u) << "a protobuf body without the k8s\\0 prefix";
+  auto cbor = call("POST", "/api/v1/namespaces/default/configmaps", "\xa0", "application/cbor");
+  EXPECT_EQ(cbor.status, 415u);
 }
 
 TEST_F(router_test, dry_run_creates_nothing) {

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/protobuf.hpp"
 #include "ktk/core/strings.hpp"
 #include "ktk/core/yaml.hpp"
 
@@ -136,9 +137,10 @@ core::result<json> decode_body(std::string_view content_type, std::string_view b
                                     e.message());
     }
   }
+  if (mt == protobuf_media_type) return decode_protobuf_body(body);
   return api_error::unsupported_media_type(
       "the body of the request was in an unknown format - accepted media types include: application/json, "
-      "application/yaml");
+      "application/yaml, application/vnd.kubernetes.protobuf");
 }
 
 }  // namespace ktk::apiserver::http

@@ -31,8 +31,9 @@ std::string content_type_of(const output& o, bool list);
 // The media type of a Content-Type value, lower-cased, without parameters.
 std::string media_type(std::string_view content_type);
 
-// A create/update body as JSON: application/json (or no Content-Type), application/yaml;
-// 415 for anything else (protobuf, CBOR); 400 for a malformed document.
+// A create/update/delete body as JSON: application/json (or no Content-Type),
+// application/yaml, application/vnd.kubernetes.protobuf (built-in kinds, see
+// protobuf.hpp); 415 for anything else (CBOR); 400 for a malformed document.
 core::result<core::json> decode_body(std::string_view content_type, std::string_view body);
 
 // Parses JSON with kube-apiserver's wording on failure (400 BadRequest).
