@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -36,6 +37,7 @@ class server::impl {
         authn_(opts_.auth.tokens, opts_.auth.users, opts_.auth.client_certificates) {
     for (unsigned i = 0; i < std::max(1u, opts_.io_threads); ++i) contexts_.push_back(std::make_unique<net::io_context>());
     acceptor_.emplace(net::make_strand(*contexts_[0]));
+    accept_retry_.emplace(acceptor_->get_executor());
   }
 
   ~impl() { stop(); }
@@ -72,6 +74,10 @@ class server::impl {
     }
     url_ = (opts_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
     started_ = true;
+    // An io_context makes its reactor (eventfd, epoll, timerfd) on first use: make each
+    // now, while descriptors are there, not in the accept loop once they may have run
+    // out (the exception would end the process).
+    for (auto& c : contexts_) tcp::socket warm(*c);
     accept();
     for (auto& c : contexts_) {
       guards_.emplace_back(net::make_work_guard(*c));
@@ -85,6 +91,7 @@ class server::impl {
     net::post(acceptor_->get_executor(), [this, &closed] {
       boost::system::error_code ec;
       acceptor_->close(ec);
+      accept_retry_->cancel();
       closed.set_value();
     });
     closed.get_future().wait();
@@ -109,9 +116,20 @@ class server::impl {
     auto& target = *contexts_[next_context_++ % contexts_.size()];
     acceptor_->async_accept(net::make_strand(target), [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec) {
-        if (!stopped_ && acceptor_->is_open()) accept();
+        if (stopped_ || !acceptor_->is_open()) return;
+        if (!out_of_resources(ec)) return accept();
+        // Out of descriptors or memory: the pending connection stays in the backlog and
+        // an immediate retry fails the same way, spinning. Back off as Go's http.Server
+        // does (5 ms doubling to 1 s) and try again.
+        accept_backoff_ = std::min<std::chrono::milliseconds>(
+            accept_backoff_.count() ? accept_backoff_ * 2 : std::chrono::milliseconds(5), std::chrono::seconds(1));
+        accept_retry_->expires_after(accept_backoff_);
+        accept_retry_->async_wait([this](boost::system::error_code wec) {
+          if (!wec && !stopped_) accept();
+        });
         return;
       }
+      accept_backoff_ = {};
       if (stopped_) return;
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
@@ -133,6 +151,11 @@ class server::impl {
     });
   }
 
+  static bool out_of_resources(const boost::system::error_code& ec) {
+    return ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == net::error::no_buffer_space || ec == net::error::no_memory;
+  }
+
   registry& reg_;
   server_options opts_;
   auth::authenticator authn_;
@@ -141,6 +164,8 @@ class server::impl {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::size_t next_context_ = 0;  // only touched on the acceptor's strand
   std::optional<tcp::acceptor> acceptor_;
+  std::optional<net::steady_timer> accept_retry_;  // on the acceptor's strand
+  std::chrono::milliseconds accept_backoff_{};     // only touched on the acceptor's strand
   std::optional<net::ssl::context> ssl_;  // set with options.tls
   std::unique_ptr<http::router> router_;
   http::session_set sessions_;

@@ -1,6 +1,8 @@
 // session.cpp — the HTTP/1.1 connection state machine.
 #include "http/session.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <openssl/ssl.h>
@@ -106,6 +108,37 @@ response status_response(unsigned code, const char* reason, const std::string& m
   return error_response(core::api_error(static_cast<int>(code), reason, message));
 }
 
+// Go's net/http answers a request it cannot read in plain text, before kube-apiserver
+// sees it ("431 Request Header Fields Too Large", "400 Bad Request").
+response plain_response(unsigned code, std::string text) {
+  return response{.status = code, .content_type = "text/plain; charset=utf-8", .body = std::move(text)};
+}
+
+// A request that is not HTTP/1.x as the grammar has it (as opposed to a connection
+// that ended or timed out): 400 Bad Request.
+bool malformed(const beast::error_code& ec) {
+  using e = bhttp::error;
+  for (e bad : {e::bad_line_ending, e::bad_method, e::bad_target, e::bad_version, e::bad_field, e::bad_value,
+                e::bad_content_length, e::bad_transfer_encoding, e::bad_chunk, e::bad_chunk_extension, e::bad_obs_fold,
+                e::multiple_content_length}) {
+    if (ec == bad) return true;
+  }
+  return false;
+}
+
+// Beast refuses every version but 1.0 and 1.1 as malformed; Go tells a well-formed
+// request line with another version ("GET / HTTP/2.0" without the HTTP/2 preface,
+// HTTP/0.9) apart with 505.
+bool other_http_version(std::string_view head) {
+  auto line = head.substr(0, head.find("\r\n"));
+  if (line.size() == head.size() || line.size() < 9) return false;
+  if (std::count(line.begin(), line.end(), ' ') != 2) return false;  // METHOD SP TARGET SP VERSION
+  auto v = line.substr(line.size() - 9);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return v.substr(0, 6) == " HTTP/" && digit(v[6]) && v[7] == '.' && digit(v[8]) && v.substr(6) != "1.0" &&
+         v.substr(6) != "1.1";
+}
+
 }  // namespace
 
 template <class Stream>
@@ -207,12 +240,14 @@ void session<Stream>::do_read() {
 
 template <class Stream>
 void session<Stream>::on_header(beast::error_code ec) {
-  if (ec == bhttp::error::header_limit) {
-    keep_alive_ = false;
-    return respond(status_response(431, "", "request header fields too large"));
-  }
+  if (ec == bhttp::error::header_limit) return refuse(plain_response(431, "431 Request Header Fields Too Large"));
   // A Content-Length over the limit fails already here.
   if (ec == bhttp::error::body_limit) return on_read(ec);
+  if (ec == bhttp::error::bad_version &&
+      other_http_version(std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()))) {
+    return refuse(plain_response(505, "505 HTTP Version Not Supported: unsupported protocol version"));
+  }
+  if (malformed(ec)) return refuse(plain_response(400, "400 Bad Request"));
   if (ec) return close();
   auto& req = parser_->get();
   if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
@@ -231,10 +266,11 @@ void session<Stream>::on_header(beast::error_code ec) {
 template <class Stream>
 void session<Stream>::on_read(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
-    keep_alive_ = false;
-    return respond(status_response(413, core::reason::request_entity_too_large,
-                                   "Request entity too large: limit is " + std::to_string(limits_.max_body_bytes)));
+    return refuse(status_response(413, core::reason::request_entity_too_large,
+                                  "Request entity too large: limit is " + std::to_string(limits_.max_body_bytes)),
+                  parser_->get().version());
   }
+  if (malformed(ec)) return refuse(plain_response(400, "400 Bad Request"), parser_->get().version());
   if (ec) return close();
   auto msg = parser_->release();
   keep_alive_ = msg.keep_alive();
@@ -269,6 +305,16 @@ auth::user_ptr session<Stream>::authenticate(const bhttp::request<bhttp::string_
   if (limits_.authn->client_certificates() && certificate_user_) return certificate_user_;
   auto header = msg[bhttp::field::authorization];
   return limits_.authn->by_token(auth::authenticator::bearer(std::string_view(header.data(), header.size())));
+}
+
+// Answers a request that cannot be read to its end, then closes: what follows in the
+// stream is not a request boundary the server can trust.
+template <class Stream>
+void session<Stream>::refuse(response&& r, unsigned version) {
+  keep_alive_ = false;
+  head_ = false;
+  version_ = version == 10 ? 10 : 11;
+  respond(std::move(r));
 }
 
 template <class Stream>

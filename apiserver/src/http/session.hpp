@@ -33,7 +33,7 @@ namespace ktk::apiserver::http {
 struct session_limits {
   std::size_t max_body_bytes;
   std::size_t max_header_bytes;
-  std::chrono::seconds read_timeout;
+  std::chrono::milliseconds read_timeout;
   // Authentication; null or not enabled(): everyone is let in (as system:admin).
   const auth::authenticator* authn = nullptr;
 };
@@ -82,6 +82,8 @@ class session : public session_base, public std::enable_shared_from_this<session
   void on_header(boost::beast::error_code ec);
   void on_read(boost::beast::error_code ec);
   void respond(response&& r);
+  // Answers, then closes; `version` is the request's when its start line was read.
+  void refuse(response&& r, unsigned version = 11);
   void write(std::shared_ptr<string_response> res);
   void on_shutdown();
   void close(bool abort = false);

@@ -58,8 +58,9 @@ struct server_options {
   // A request must arrive within this; an idle keep-alive connection closes after it,
   // and so does a watch whose client has not taken a write within it. A slow watcher
   // never slows writers: its backlog stays in the registry's event ring (bounded by the
-  // watch history), and one that falls off the ring gets 410 Expired.
-  std::chrono::seconds read_timeout{60};
+  // watch history), and one that falls off the ring gets 410 Expired. A request's
+  // headers and body together must arrive within it: bytes trickled in do not extend it.
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
   // The longest a watch stays open when the client gives no timeoutSeconds (kube: 30-60 min).
   std::chrono::seconds max_watch_timeout{1800};
   std::optional<tls_config> tls;  // HTTPS when set
