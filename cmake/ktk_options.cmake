@@ -7,6 +7,21 @@ target_compile_options(ktk_build_options INTERFACE -Wall -Wextra -Wpedantic -Wno
 if(KTK_WERROR)
   target_compile_options(ktk_build_options INTERFACE -Werror)
 endif()
+# libFuzzer builds (tests/fuzz, scripts/fuzz.sh): clang only. Every ktk target gets
+# coverage instrumentation (-fsanitize=fuzzer-no-link) and, unless KTK_SANITIZE says
+# otherwise, AddressSanitizer + UBSan; the fuzz targets link -fsanitize=fuzzer.
+option(KTK_FUZZ "Build tests/fuzz as libFuzzer targets (clang only)" OFF)
+if(KTK_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "KTK_FUZZ=ON needs clang with libFuzzer, but the C++ compiler is "
+                        "${CMAKE_CXX_COMPILER_ID} (${CMAKE_CXX_COMPILER}). Configure a fresh build dir with "
+                        "CC=clang CXX=clang++, or use scripts/fuzz.sh.")
+  endif()
+  if(NOT KTK_SANITIZE)
+    set(KTK_SANITIZE "address,undefined")
+  endif()
+  target_compile_options(ktk_build_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(KTK_SANITIZE)
   string(REPLACE "," ";" _ktk_sans "${KTK_SANITIZE}")
   foreach(_s IN LISTS _ktk_sans)
@@ -15,8 +30,10 @@ if(KTK_SANITIZE)
   endforeach()
   # Sanitizer instrumentation makes g++ 12 report -Wmaybe-uninitialized inside
   # libstdc++'s <regex> and <functional>: false positives that only these builds see.
-  target_compile_options(ktk_build_options INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=all
-                         -Wno-maybe-uninitialized)
+  target_compile_options(ktk_build_options INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(ktk_build_options INTERFACE -Wno-maybe-uninitialized)  # clang has no such warning
+  endif()
   if(KTK_SANITIZE MATCHES "thread")
     # g++ warns that TSan does not model std::atomic_thread_fence, which Asio's
     # handler dispatch uses; the warning is about the tool, not about ktk's code.

@@ -33,6 +33,9 @@ std::string string_at(const json& obj, const char* key) {
 void set_managed_fields(json& obj, entries es) {
   json mf = detail::encode_managed_fields(std::move(es));
   if (!obj.is_object()) return;
+  // metadata that is not an object cannot hold managedFields (writes reject it before
+  // this; record_update's callers may not have).
+  if (auto m = obj.find("metadata"); m != obj.end() && !m->is_object() && !m->is_null()) return;
   if (mf.empty()) {
     if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) m->erase("managedFields");
     return;
@@ -174,6 +177,10 @@ result<json> server_side_apply(const json& live, const json& applied, const appl
     return api_error::bad_request(std::string("error decoding patch: json: cannot unmarshal ") +
                                   (applied.is_array() ? "array" : "string") +
                                   " into Go value of type map[string]interface {}");
+  }
+  if (auto m = applied.find("metadata"); m != applied.end() && !m->is_object() && !m->is_null()) {
+    return api_error::bad_request("error decoding patch: .metadata accessor error: " + m->dump(-1, ' ', false, json::error_handler_t::replace) +
+                                  " is of the type " + m->type_name() + ", expected map[string]interface{}");
   }
   std::string version = string_at(applied, "apiVersion");
   if (!opts.api_version.empty() && version != opts.api_version) {

@@ -185,7 +185,10 @@ std::string item_element(const json& item, const shape& list, std::size_t index,
     const auto& keys = list.ssa_keys();
     std::vector<std::pair<const std::string*, const json*>> parts;
     parts.reserve(keys.size());
-    for (const auto& [k, def] : keys) {
+    for (const auto& key : keys) {
+      // Not a structured binding: clang 14 cannot capture one in the lambda below.
+      const auto& k = key.first;
+      const auto& def = key.second;
       if (std::any_of(parts.begin(), parts.end(), [&](const auto& p) { return *p.first == k; })) continue;
       if (auto it = item.find(k); it != item.end()) {
         parts.emplace_back(&k, &*it);

@@ -153,6 +153,44 @@ json resolve_scalar(const std::string& tag, const std::string& value) {
   return json(value);
 }
 
+// Whether `s` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code
+// points past U+10FFFF), as JSON strings must be. yaml-cpp passes bytes through, and
+// decodes escapes such as "\xFF" to a bare byte; go-yaml rejects both.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (s.size() - i < n) return false;
+    auto second = static_cast<unsigned char>(s[i + 1]);
+    if (second < lo || second > hi) return false;
+    for (std::size_t k = 2; k < n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < 0x80 || b > 0xBF) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 // Builds JSON from yaml-cpp's parse events. Containers are kept on an explicit
 // stack, so nesting depth costs no native stack and is capped at max_depth.
 class json_builder : public YAML::EventHandler {
@@ -166,6 +204,10 @@ class json_builder : public YAML::EventHandler {
     // yaml-cpp starts a new document wherever the previous root node ends; YAML (and
     // kubectl) need a `---` between them.
     if (documents_++ > 0 && !starts_document(mark)) throw error(mark, "did not find expected <document start>");
+    // yaml-cpp 0.7 can start one empty document after another at the same place forever
+    // ("... ," — found by tests/fuzz): a document that starts where the last one did is
+    // input the parser cannot move past.
+    if (documents_ > 1 && mark.pos == doc_mark_.pos) throw error(mark, "did not find expected node content");
     stack_.clear();
     anchors_.clear();
     root_ = json();
@@ -190,6 +232,7 @@ class json_builder : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (!valid_utf8(value)) throw error(mark, "invalid UTF-8 in a scalar");
     json v;
     try {
       v = resolve_scalar(tag, value);
@@ -521,6 +564,9 @@ std::string scalar_text(const json& v, int indent, bool is_key) {
 
 enum class position { root, map_value, seq_item };
 
+// Longer keys are written as explicit keys (`? key`); YAML's limit is 1024 characters.
+constexpr std::size_t max_simple_key = 1000;
+
 void write_node(const json& v, int indent, position pos, std::string& out, std::size_t depth);
 
 void write_map(const json& m, int indent, bool first_inline, std::string& out, std::size_t depth) {
@@ -528,7 +574,16 @@ void write_map(const json& m, int indent, bool first_inline, std::string& out, s
   for (const auto& [k, v] : m.items()) {
     if (!(first && first_inline)) out.append(static_cast<std::size_t>(indent), ' ');
     first = false;
-    out += scalar_text(json(k), 0, true);
+    std::string key = scalar_text(json(k), 0, true);
+    if (key.size() > max_simple_key) {
+      // YAML limits an implicit key to 1024 characters; a longer one must be explicit.
+      out += "? ";
+      out += key;
+      out += '\n';
+      out.append(static_cast<std::size_t>(indent), ' ');
+    } else {
+      out += key;
+    }
     out += ':';
     write_node(v, indent, position::map_value, out, depth + 1);
   }

@@ -271,4 +271,22 @@ TEST(CrdSchemaValidate, PreserveAllAcceptsAnyObject) {
   EXPECT_EQ(obj["other"], 1);
 }
 
+// Found by tests/fuzz (object_json): a pattern with a huge repeat count overflowed a
+// long inside libstdc++'s <regex>. Go's regexp caps counts at 1000; so do we.
+TEST(CrdSchemaCompile, RepeatCountsOver1000AreInvalidPatterns) {
+  for (const char* re : {"a{1001}", "^x{3333333333333333333333}$", "b{2,5000}", "(ab){1,}c{99999,}"}) {
+    json schema = {{"type", "object"}, {"properties", {{"s", {{"type", "string"}, {"pattern", re}}}}}};
+    auto r = structural_schema::compile(schema);
+    ASSERT_FALSE(r.ok()) << re;
+    EXPECT_THAT(r.error().message(), ::testing::HasSubstr("invalid repeat count")) << re;
+  }
+  for (const char* re : {"a{1000}", "^[a-z]{1,63}$", "x\\{99999}", "[{99999}]", "{"}) {
+    json schema = {{"type", "object"}, {"properties", {{"s", {{"type", "string"}, {"pattern", re}}}}}};
+    auto r = structural_schema::compile(schema);
+    if (!r.ok()) {
+      EXPECT_THAT(r.error().message(), ::testing::Not(::testing::HasSubstr("invalid repeat count"))) << re;
+    }
+  }
+}
+
 }  // namespace

@@ -270,4 +270,32 @@ TEST(ConvertV1beta1, V1DocumentsAreUnchanged) {
   EXPECT_EQ(crd::convert_v1beta1_crd(valid_crd()), valid_crd());
 }
 
+// Found by tests/fuzz (crd_schema): members of the wrong type ("type": {...},
+// "preserveUnknownFields": "yes", "version": 1) threw json::type_error out of the
+// conversion; it now converts what it can and leaves the errors to validate_crd.
+TEST(ConvertV1beta1, MembersOfTheWrongTypeDoNotThrow) {
+  json beta = {{"apiVersion", "apiextensions.k8s.io/v1beta1"},
+               {"kind", "CustomResourceDefinition"},
+               {"metadata", {{"name", "widgets.example.com"}}},
+               {"spec",
+                {{"group", "example.com"},
+                 {"version", 1},
+                 {"preserveUnknownFields", "yes"},
+                 {"names", {{"plural", "widgets"}, {"kind", "Widget"}}},
+                 {"scope", "Namespaced"},
+                 {"conversion", {{"strategy", 7}}},
+                 {"validation",
+                  {{"openAPIV3Schema",
+                    {{"type", "object"},
+                     {"properties",
+                      {{"a", {{"type", {{"type", "integer"}}}}},
+                       {"b", {{"x-kubernetes-int-or-string", "true"}, {"properties", {{"c", json::object()}}}}}}}}}}}}}};
+  json v1;
+  ASSERT_NO_THROW(v1 = crd::convert_v1beta1_crd(beta));
+  EXPECT_EQ(v1["apiVersion"], "apiextensions.k8s.io/v1");
+  EXPECT_THAT(crd::validate_crd(v1), ::testing::Not(IsEmpty()));
+  json odd = {{"apiVersion", 3}, {"kind", "CustomResourceDefinition"}};
+  EXPECT_EQ(crd::convert_v1beta1_crd(odd), odd);
+}
+
 }  // namespace

@@ -378,3 +378,20 @@ TEST(fields_of, applies_the_strip_rules) {
 }
 
 }  // namespace
+
+// Found by tests/fuzz (patch): an applied configuration whose metadata is not an object
+// threw json::type_error out of server_side_apply; it is a 400 as in kube-apiserver.
+TEST(server_side_apply, metadata_that_is_not_an_object_is_bad_request) {
+  json live = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}};
+  for (json bad_meta : {json("x"), json::array({1}), json(3)}) {
+    json applied = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", bad_meta}, {"data", {{"k", "v"}}}};
+    for (const json& base : {live, json(nullptr)}) {
+      auto r = server_side_apply(base, applied, {.manager = "m", .gk = {"", "ConfigMap"}, .api_version = "v1"});
+      ASSERT_FALSE(r.ok()) << bad_meta.dump();
+      EXPECT_EQ(r.error().code(), 400);
+    }
+  }
+  // record_update leaves such an object without managedFields rather than throwing.
+  json odd = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", "x"}};
+  EXPECT_EQ(record_update(live, odd, {.manager = "m", .gk = {"", "ConfigMap"}, .api_version = "v1"})["metadata"], "x");
+}

@@ -390,5 +390,39 @@ TEST_F(YamlFiles, LoadPathWalksFoldersInOrder) {
   EXPECT_TRUE(load_yaml_path(dir_ / "b" / "a" / "..").size() == 2u);
 }
 
+// Found by tests/fuzz (yaml, patch, scenario): invalid UTF-8 in a scalar became a JSON
+// string that json::dump() throws on. go-yaml rejects it; so do we, with the line.
+TEST(YamlToJson, RejectsInvalidUtf8) {
+  for (std::string bad : {std::string("a: \xC6x\n"), std::string("\xFF: 1\n"),
+                          std::string("a: \xED\xA0\x80\n"), std::string("a: \xC0\xAF\n")}) {
+    try {
+      yaml_to_json(bad, "bad.yaml");
+      ADD_FAILURE() << "accepted " << json(bad).dump(-1, ' ', true, json::error_handler_t::replace);
+    } catch (const yaml_error& e) {
+      EXPECT_THAT(e.message(), HasSubstr("invalid UTF-8"));
+      EXPECT_EQ(e.line(), 1);
+    }
+  }
+  EXPECT_EQ(yaml_to_json("a: caf\xC3\xA9 \xF0\x9F\x98\x80\n")["a"], "caf\xC3\xA9 \xF0\x9F\x98\x80");
+}
+
+// Found by tests/fuzz (yaml): a key over YAML's 1024-character limit for implicit keys
+// was written as one, and did not read back.
+TEST(JsonToYaml, RoundTripsVeryLongKeys) {
+  json j = {{std::string(1500, 'k'), {{"nested", 1}}}, {std::string(2000, '\x7f'), 2}, {"short", 3}};
+  EXPECT_EQ(yaml_to_json(json_to_yaml(j)), j);
+  json inner = {{"outer", {{std::string(1100, 'x'), "v"}}}};
+  EXPECT_EQ(yaml_to_json(json_to_yaml(inner)), inner);
+}
+
+// Found by tests/fuzz (yaml): yaml-cpp 0.7 returned an empty document at the same place
+// forever for "... ,", so a 5-byte YAML body hung the reader (and a server thread).
+TEST(YamlToJson, InputTheParserCannotPassIsAnErrorNotAHang) {
+  for (const char* text : {"... ,", "a: 1\n... ,\n", "...\n,"}) {
+    EXPECT_THROW(yaml_to_json_documents(text), yaml_error) << text;
+  }
+  EXPECT_EQ(yaml_to_json_documents("a: 1\n...\n---\nb: 2\n").size(), 2u);
+}
+
 }  // namespace
 }  // namespace ktk::core

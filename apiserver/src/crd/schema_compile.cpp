@@ -87,8 +87,53 @@ struct parser {
   }
 };
 
+// Whether `re` has a counted repetition ({n}, {n,}, {n,m}) over 1000. Go's regexp (what
+// kube-apiserver compiles patterns with) rejects those with "invalid repeat count";
+// libstdc++'s <regex> overflows a long on large counts (undefined behaviour, found by
+// tests/fuzz) or builds an automaton too big to run.
+bool repeat_count_too_large(std::string_view re) {
+  constexpr unsigned long long max_repeat = 1000;
+  bool in_class = false;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      continue;
+    }
+    if (c != '{') continue;
+    unsigned long long value = 0;
+    bool digits = false;
+    for (std::size_t k = i + 1; k < re.size(); ++k) {
+      char d = re[k];
+      if (d >= '0' && d <= '9') {
+        digits = true;
+        value = value * 10 + static_cast<unsigned long long>(d - '0');
+        if (value > max_repeat) return true;
+      } else if (d == ',' && digits) {
+        value = 0;
+      } else {
+        break;
+      }
+    }
+  }
+  return false;
+}
+
 void compile_pattern(node& n, const std::string& path, field_errors& errs) {
   if (n.pattern.empty()) return;
+  if (repeat_count_too_large(n.pattern)) {
+    errs.push_back(field_error::invalid(path + ".pattern", json(n.pattern).dump(),
+                                        "must be a valid regular expression, but isn't: invalid repeat count"));
+    return;
+  }
   std::string re = n.pattern;
   auto flags = std::regex::ECMAScript;
   if (re.rfind("(?i)", 0) == 0) {  // Go's case-insensitive flag; ECMAScript has no inline flags

@@ -10,6 +10,17 @@
 namespace ktk::apiserver::crd {
 namespace {
 
+// json::value, but a member of another type gives the default instead of throwing: the
+// document is not validated yet (validate_crd reports what is wrong with it).
+std::string string_or(const json& j, const char* key, std::string def) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : def;
+}
+bool bool_or(const json& j, const char* key, bool def) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
+}
+
 constexpr const char* v1_api_version = "apiextensions.k8s.io/v1";
 
 // The type a typeless v1beta1 schema node evidently has, or "" when nothing says.
@@ -33,8 +44,10 @@ std::string inferred_type(const json& s) {
 // pruned, so every object node keeps unknown fields.
 void make_structural(json& s, bool root, bool preserve, int depth) {
   if (!s.is_object() || depth > max_nesting_depth) return;
-  bool typeless = !s.contains("type") && !s.value("x-kubernetes-int-or-string", false) &&
-                  !s.value("x-kubernetes-preserve-unknown-fields", false);
+  // json::value throws when a member has another type; a malformed schema is left for
+  // validate_crd to report, not thrown (found by tests/fuzz, crd_schema).
+  bool typeless = !s.contains("type") && !bool_or(s, "x-kubernetes-int-or-string", false) &&
+                  !bool_or(s, "x-kubernetes-preserve-unknown-fields", false);
   if (typeless) {
     std::string t = root ? "object" : inferred_type(s);
     if (t.empty()) {
@@ -43,7 +56,7 @@ void make_structural(json& s, bool root, bool preserve, int depth) {
       s["type"] = t;
     }
   }
-  if (preserve && s.value("type", std::string()) == "object") s["x-kubernetes-preserve-unknown-fields"] = true;
+  if (auto t = s.find("type"); preserve && t != s.end() && *t == "object") s["x-kubernetes-preserve-unknown-fields"] = true;
   if (s.contains("properties") && s["properties"].is_object())
     for (auto& sub : s["properties"]) make_structural(sub, false, preserve, depth + 1);
   if (s.contains("items")) make_structural(s["items"], false, preserve, depth + 1);
@@ -75,13 +88,13 @@ json schema_for(const json* validation, bool preserve_unknown) {
 }  // namespace
 
 json convert_v1beta1_crd(const json& crd) {
-  if (!crd.is_object() || crd.value("apiVersion", std::string()) != "apiextensions.k8s.io/v1beta1") return crd;
+  if (!crd.is_object() || string_or(crd, "apiVersion", "") != "apiextensions.k8s.io/v1beta1") return crd;
   json out = crd;
   out["apiVersion"] = v1_api_version;
   if (!out.contains("spec") || !out["spec"].is_object()) return out;
   json& spec = out["spec"];
 
-  bool preserve_unknown = spec.value("preserveUnknownFields", true);
+  bool preserve_unknown = bool_or(spec, "preserveUnknownFields", true);
   spec.erase("preserveUnknownFields");
   const json validation = spec.contains("validation") ? spec["validation"] : json();
   const json subresources = spec.contains("subresources") ? spec["subresources"] : json();
@@ -89,7 +102,7 @@ json convert_v1beta1_crd(const json& crd) {
 
   json versions = spec.contains("versions") && spec["versions"].is_array() && !spec["versions"].empty()
                       ? spec["versions"]
-                      : json::array({json{{"name", spec.value("version", std::string())}, {"served", true}, {"storage", true}}});
+                      : json::array({json{{"name", string_or(spec, "version", "")}, {"served", true}, {"storage", true}}});
   for (auto& v : versions) {
     if (!v.is_object()) continue;
     const json* own = v.contains("schema") ? &v["schema"] : nullptr;
@@ -115,7 +128,7 @@ json convert_v1beta1_crd(const json& crd) {
     if (conv.contains("conversionReviewVersions")) {
       webhook["conversionReviewVersions"] = conv["conversionReviewVersions"];
       conv.erase("conversionReviewVersions");
-    } else if (conv.value("strategy", std::string()) == "Webhook") {
+    } else if (string_or(conv, "strategy", "") == "Webhook") {
       webhook["conversionReviewVersions"] = json::array({"v1beta1"});  // v1beta1's default
     }
     if (!webhook.empty()) conv["webhook"] = std::move(webhook);

@@ -87,7 +87,10 @@ std::vector<core::resource_info> parse_resource_list(const json& doc, const core
     finish(r);
     out.push_back(std::move(r));
   }
-  for (auto& [res, sub] : subs) {
+  for (auto& entry : subs) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const auto& res = entry.first;
+    const auto& sub = entry.second;
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& r) { return r.resource.resource == res; });
     if (it != out.end() && !it->has_subresource(sub)) it->subresources.push_back(sub);
   }

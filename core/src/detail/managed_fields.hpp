@@ -41,11 +41,18 @@ json encode_managed_fields(managed_entries es);
 
 // The paths a write by any manager never owns, by field name from the root.
 struct field_mask {
+  // A named child. Not std::pair<std::string, field_mask>: a pair of an incomplete
+  // type is undefined, and clang's libstdc++ instantiation rejects it.
+  struct entry;
   bool strip = false;    // the node is never a member (stripMetaManager)
   bool exclude = false;  // the node and everything under it are not tracked (reset fields)
-  std::vector<std::pair<std::string, field_mask>> children;
+  std::vector<entry> children;
 
   const field_mask* child(std::string_view name) const;
+};
+struct field_mask::entry {
+  std::string first;  // the field name
+  field_mask second;
 };
 
 // strip_meta's paths plus `reset_fields` (dotted, e.g. "status").

@@ -34,7 +34,7 @@ void build_lines(const YAML::Node& n, line_tree& t, int depth, std::size_t& budg
       line_tree c;
       c.line = line_of(it->first, t.line);
       build_lines(it->second, c, depth - 1, budget);
-      t.keys.emplace_back(it->first.IsScalar() ? it->first.Scalar() : std::string(), std::move(c));
+      t.keys.push_back({it->first.IsScalar() ? it->first.Scalar() : std::string(), std::move(c)});
     }
   } else if (n.IsSequence()) {
     for (auto it = n.begin(); it != n.end() && budget > 0; ++it, --budget) {

@@ -22,10 +22,17 @@ using core::json;
 // The lines of a YAML document, shaped like its JSON: a mapping's keys (the line of
 // each key) and a sequence's items (the line each item starts on).
 struct line_tree {
+  // A key and its subtree. Not std::pair<std::string, line_tree>: a pair of an
+  // incomplete type is undefined, and clang rejects it.
+  struct entry;
   int line = 0;
-  std::vector<std::pair<std::string, line_tree>> keys;
+  std::vector<entry> keys;
   std::vector<line_tree> items;
   const line_tree* key(std::string_view k) const;
+};
+struct line_tree::entry {
+  std::string first;
+  line_tree second;
 };
 
 struct yaml_doc {
