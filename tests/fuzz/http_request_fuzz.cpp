@@ -30,6 +30,7 @@
 #include "fuzz_input.hpp"
 #include "http/route.hpp"
 #include "http/router.hpp"
+#include "http/session.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/core/clock.hpp"
 
@@ -57,27 +58,6 @@ int inputs_since_reset = 0;
 // KTK_FUZZ_VERBOSE=1: one line per routed request (for writing seeds).
 const bool verbose = std::getenv("KTK_FUZZ_VERBOSE") != nullptr;
 
-// The Impersonate-* headers, as the session reads them.
-void impersonation_headers(const bhttp::request<bhttp::string_body>& msg, ahttp::request& req) {
-  constexpr std::string_view extra_prefix = "impersonate-extra-";
-  for (const auto& f : msg) {
-    std::string_view name(f.name_string().data(), f.name_string().size());
-    if (name.size() < 12 || !beast::iequals(name.substr(0, 12), "impersonate-")) continue;
-    std::string value(f.value().data(), f.value().size());
-    if (beast::iequals(name, "impersonate-user")) {
-      req.impersonate_user = std::move(value);
-    } else if (beast::iequals(name, "impersonate-group")) {
-      req.impersonate_groups.push_back(std::move(value));
-    } else if (beast::iequals(name, "impersonate-uid")) {
-      req.impersonate_uid = std::move(value);
-    } else if (name.size() > extra_prefix.size() && beast::iequals(name.substr(0, extra_prefix.size()), extra_prefix)) {
-      std::string key(name.substr(extra_prefix.size()));
-      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto decoded = ahttp::percent_decode(key, false);
-      req.impersonate_extra.emplace_back(decoded ? *decoded : key, std::move(value));
-    }
-  }
-}
 
 void check(const ahttp::response& r) {
   if (r.status < 100 || r.status > 599) ktk::fuzz::fail("the router answered an impossible status", r.body);
@@ -94,7 +74,7 @@ void route(server& s, bhttp::request<bhttp::string_body>&& msg) {
                      .user_agent = std::string(msg[bhttp::field::user_agent]),
                      .body = std::move(msg.body()),
                      .user = api::auth::authenticator::unauthenticated_admin()};
-  impersonation_headers(msg, req);
+  ahttp::impersonation_headers(msg, req);
   ahttp::routed r = s.router.handle(req);
   if (auto* w = std::get_if<ahttp::watch_start>(&r)) {
     if (!w->stream || !w->encode) ktk::fuzz::fail("a watch without a stream or an encoder");

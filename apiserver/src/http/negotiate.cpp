@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/protobuf.hpp"
+#include "ktk/core/json_depth.hpp"
 #include "ktk/core/strings.hpp"
 #include "ktk/core/yaml.hpp"
 
@@ -122,36 +123,12 @@ namespace {
 // (dump, copy, compare) to stay on the stack.
 constexpr std::size_t max_body_depth = 1000;
 
-// Whether `s` opens more than `max` arrays/objects at once; a linear scan that skips
-// strings, so a hostile body is refused before a tree of it is built.
-bool nests_deeper_than(std::string_view s, std::size_t max) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 core::result<json> parse_json(std::string_view body) {
   if (body.empty()) return api_error::bad_request("couldn't get version/kind; json parse error: unexpected end of JSON input");
   // Go's decoder stops at its own depth limit with this message.
-  if (nests_deeper_than(body, max_body_depth)) {
+  if (core::json_nests_deeper_than(body, max_body_depth)) {
     return api_error::bad_request("couldn't get version/kind; json parse error: exceeded max depth");
   }
   try {

@@ -82,27 +82,6 @@ auth::user_ptr certificate_subject(X509* cert) {
   return auth::authenticator::from_certificate(cn.empty() ? std::string() : cn.front(), std::move(orgs));
 }
 
-// The Impersonate-* headers into `req`.
-void impersonation_headers(const bhttp::request<bhttp::string_body>& msg, request& req) {
-  constexpr std::string_view extra_prefix = "impersonate-extra-";
-  for (const auto& f : msg) {
-    std::string_view name(f.name_string().data(), f.name_string().size());
-    if (name.size() < 12 || !beast::iequals(name.substr(0, 12), "impersonate-")) continue;
-    std::string value(f.value().data(), f.value().size());
-    if (beast::iequals(name, "impersonate-user")) {
-      req.impersonate_user = std::move(value);
-    } else if (beast::iequals(name, "impersonate-group")) {
-      req.impersonate_groups.push_back(std::move(value));
-    } else if (beast::iequals(name, "impersonate-uid")) {
-      req.impersonate_uid = std::move(value);
-    } else if (name.size() > extra_prefix.size() && beast::iequals(name.substr(0, extra_prefix.size()), extra_prefix)) {
-      std::string key(name.substr(extra_prefix.size()));
-      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto decoded = percent_decode(key, false);
-      req.impersonate_extra.emplace_back(decoded ? *decoded : key, std::move(value));
-    }
-  }
-}
 
 response status_response(unsigned code, const char* reason, const std::string& message) {
   return error_response(core::api_error(static_cast<int>(code), reason, message));
@@ -140,6 +119,27 @@ bool other_http_version(std::string_view head) {
 }
 
 }  // namespace
+
+void impersonation_headers(const bhttp::request<bhttp::string_body>& msg, request& req) {
+  constexpr std::string_view extra_prefix = "impersonate-extra-";
+  for (const auto& f : msg) {
+    std::string_view name(f.name_string().data(), f.name_string().size());
+    if (name.size() < 12 || !beast::iequals(name.substr(0, 12), "impersonate-")) continue;
+    std::string value(f.value().data(), f.value().size());
+    if (beast::iequals(name, "impersonate-user")) {
+      req.impersonate_user = std::move(value);
+    } else if (beast::iequals(name, "impersonate-group")) {
+      req.impersonate_groups.push_back(std::move(value));
+    } else if (beast::iequals(name, "impersonate-uid")) {
+      req.impersonate_uid = std::move(value);
+    } else if (name.size() > extra_prefix.size() && beast::iequals(name.substr(0, extra_prefix.size()), extra_prefix)) {
+      std::string key(name.substr(extra_prefix.size()));
+      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto decoded = percent_decode(key, false);
+      req.impersonate_extra.emplace_back(decoded ? *decoded : key, std::move(value));
+    }
+  }
+}
 
 template <class Stream>
 session<Stream>::session(Stream&& stream, const router& r, session_limits limits, session_set& set)

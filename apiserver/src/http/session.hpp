@@ -30,6 +30,10 @@
 
 namespace ktk::apiserver::http {
 
+// The Impersonate-* headers of `msg` into `req` (user, groups, uid, extras with their
+// percent-decoded keys).
+void impersonation_headers(const boost::beast::http::request<boost::beast::http::string_body>& msg, request& req);
+
 struct session_limits {
   std::size_t max_body_bytes;
   std::size_t max_header_bytes;

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktk/core/json_depth.hpp"
+
 namespace ktk::client::webhook::detail {
 namespace {
 
@@ -36,30 +38,6 @@ std::string media_type(std::string_view content_type) {
   return out;
 }
 
-// Whether brackets nest deeper than `limit` (outside strings). Cheap, and keeps the
-// recursive parts of the JSON library (compare, dump, our diff) off a hostile stack.
-bool too_deep(std::string_view s, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 http_answer error_answer(unsigned status, const std::string& message, const std::string& uid) {
@@ -76,7 +54,7 @@ http_answer serve_review(const handler& h, std::string_view content_type, const 
     return error_answer(400, "contentType=" + std::string(content_type) + ", expected application/json");
   }
   if (body.empty()) return error_answer(400, "request body is empty");
-  if (too_deep(body, max_json_depth)) {
+  if (core::json_nests_deeper_than(body, max_json_depth)) {
     return error_answer(400, "couldn't decode AdmissionReview: JSON nested deeper than " +
                                  std::to_string(max_json_depth) + " levels");
   }
