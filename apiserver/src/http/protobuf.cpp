@@ -40,6 +40,17 @@ class reader {
   explicit reader(std::string_view data) : data_(data) {}
 
   bool at_end() const { return pos_ >= data_.size() || !ok_; }
+
+  // The next field's key: false at the end of the message or when the key is malformed
+  // (ok() tells which).
+  bool next_field(std::uint32_t& number, std::uint32_t& wire) {
+    if (at_end()) return false;
+    const std::uint64_t key = varint_value();
+    if (!ok_) return false;
+    number = static_cast<std::uint32_t>(key >> 3);
+    wire = static_cast<std::uint32_t>(key & 7);
+    return true;
+  }
   bool ok() const { return ok_; }
   const std::string& error() const { return error_; }
 
@@ -122,11 +133,8 @@ class decoder {
     if (m.special != pb::special_form::none) return special(m, data);
     json out = json::object();
     reader r(data);
-    while (!r.at_end()) {
-      const std::uint64_t key = r.varint_value();
-      if (!r.ok()) break;
-      const auto number = static_cast<std::uint32_t>(key >> 3);
-      const auto wt = static_cast<std::uint32_t>(key & 7);
+    std::uint32_t number = 0, wt = 0;
+    while (r.next_field(number, wt)) {
       if (number == 0) return fail(std::string(m.name) + ": illegal field number 0");
       const pb::field_info* f = field(m, number);
       if (f == nullptr) {
@@ -164,11 +172,8 @@ class decoder {
       json val;
       bool has_value = false;
       reader er(entry);
-      while (!er.at_end()) {
-        const std::uint64_t k = er.varint_value();
-        if (!er.ok()) break;
-        const auto n = static_cast<std::uint32_t>(k >> 3);
-        const auto ewt = static_cast<std::uint32_t>(k & 7);
+      std::uint32_t n = 0, ewt = 0;
+      while (er.next_field(n, ewt)) {
         if (n == 1) {
           if (ewt != length_delimited) return bad_wire(f, ewt);
           key = valid_utf8(er.bytes_value());
@@ -303,11 +308,8 @@ class decoder {
     reader r(data);
     std::int64_t i1 = 0, i2 = 0, i3 = 0;
     std::string_view s1, s3;
-    while (!r.at_end()) {
-      const std::uint64_t key = r.varint_value();
-      if (!r.ok()) break;
-      const auto n = static_cast<std::uint32_t>(key >> 3);
-      const auto wt = static_cast<std::uint32_t>(key & 7);
+    std::uint32_t n = 0, wt = 0;
+    while (r.next_field(n, wt)) {
       if (wt == length_delimited && (n == 1 || n == 3)) {
         (n == 1 ? s1 : s3) = r.bytes_value();
       } else if (wt == varint && n >= 1 && n <= 3) {
@@ -381,11 +383,8 @@ core::result<json> decode_protobuf_body(std::string_view body) {
   // contentEncoding = 3, contentType = 4.
   std::string_view type_meta, raw, encoding;
   reader r(body.substr(magic.size()));
-  while (!r.at_end()) {
-    const std::uint64_t key = r.varint_value();
-    if (!r.ok()) break;
-    const auto n = static_cast<std::uint32_t>(key >> 3);
-    const auto wt = static_cast<std::uint32_t>(key & 7);
+  std::uint32_t n = 0, wt = 0;
+  while (r.next_field(n, wt)) {
     if (wt == length_delimited && n >= 1 && n <= 3) {
       (n == 1 ? type_meta : n == 2 ? raw : encoding) = r.bytes_value();
     } else {
@@ -395,11 +394,7 @@ core::result<json> decode_protobuf_body(std::string_view body) {
   if (!r.ok()) return malformed(r.error());
   std::string api_version, kind;
   reader tr(type_meta);
-  while (!tr.at_end()) {
-    const std::uint64_t key = tr.varint_value();
-    if (!tr.ok()) break;
-    const auto n = static_cast<std::uint32_t>(key >> 3);
-    const auto wt = static_cast<std::uint32_t>(key & 7);
+  while (tr.next_field(n, wt)) {
     if (wt == length_delimited && (n == 1 || n == 2)) {
       (n == 1 ? api_version : kind) = valid_utf8(tr.bytes_value());
     } else {
