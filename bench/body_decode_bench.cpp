@@ -1,0 +1,41 @@
+// body_decode_bench.cpp — what the HTTP layer does to a JSON request body before the
+// registry sees it: the bracket-depth scan that refuses hostile nesting
+// (core::json_nests_deeper_than) next to the parse itself, for a small Pod and for a
+// Pod with 100 environment variables (about 5 KB).
+//
+//   build/bench/body_decode_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "bench_objects.hpp"
+#include "ktk/core/json_depth.hpp"
+
+namespace {
+
+std::string body(int env_vars) {
+  auto pod = ktk::bench::small_pod(1);
+  auto& env = pod.data()["spec"]["containers"][0]["env"];
+  env = nlohmann::json::array();
+  for (int i = 0; i < env_vars; ++i) env.push_back({{"name", "VAR_" + std::to_string(i)}, {"value", "value-" + std::to_string(i)}});
+  return pod.data().dump();
+}
+
+void BM_DepthScan(benchmark::State& state) {
+  const std::string b = body(static_cast<int>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(ktk::core::json_nests_deeper_than(b, 1000));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(b.size()));
+}
+BENCHMARK(BM_DepthScan)->Arg(0)->Arg(100);
+
+void BM_Parse(benchmark::State& state) {
+  const std::string b = body(static_cast<int>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(nlohmann::json::parse(b));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(b.size()));
+}
+BENCHMARK(BM_Parse)->Arg(0)->Arg(100);
+
+}  // namespace
+
+BENCHMARK_MAIN();
