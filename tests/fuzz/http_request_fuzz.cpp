@@ -64,18 +64,9 @@ void check(const ahttp::response& r) {
 }
 
 void route(server& s, bhttp::request<bhttp::string_body>&& msg) {
-  auto target = ahttp::parse_target(std::string_view(msg.target().data(), msg.target().size()));
-  if (!target) return;  // the session answers 400 itself
-  ahttp::request req{.method = std::string(msg.method_string()),
-                     .path = std::move(target->path),
-                     .query = std::move(target->query),
-                     .accept = std::string(msg[bhttp::field::accept]),
-                     .content_type = std::string(msg[bhttp::field::content_type]),
-                     .user_agent = std::string(msg[bhttp::field::user_agent]),
-                     .body = std::move(msg.body()),
-                     .user = api::auth::authenticator::unauthenticated_admin()};
-  ahttp::impersonation_headers(msg, req);
-  ahttp::routed r = s.router.handle(req);
+  auto req = ahttp::to_router_request(msg, api::auth::authenticator::unauthenticated_admin());
+  if (!req) return;  // the session answers 400 itself
+  ahttp::routed r = s.router.handle(*req);
   if (auto* w = std::get_if<ahttp::watch_start>(&r)) {
     if (!w->stream || !w->encode) ktk::fuzz::fail("a watch without a stream or an encoder");
     std::size_t events = 0;
@@ -83,12 +74,12 @@ void route(server& s, bhttp::request<bhttp::string_body>&& msg) {
       (void)w->encode(e);
       ++events;
     }
-    if (verbose) std::fprintf(stderr, "%s %s -> watch, %zu event(s)\n", req.method.c_str(), req.path.c_str(), events);
+    if (verbose) std::fprintf(stderr, "%s %s -> watch, %zu event(s)\n", req->method.c_str(), req->path.c_str(), events);
     return;
   }
   const auto& res = std::get<ahttp::response>(r);
   if (verbose) {
-    std::fprintf(stderr, "%s %s -> %u %.*s\n", req.method.c_str(), req.path.c_str(), res.status,
+    std::fprintf(stderr, "%s %s -> %u %.*s\n", req->method.c_str(), req->path.c_str(), res.status,
                  static_cast<int>(std::min<std::size_t>(res.body.size(), 160)), res.body.c_str());
   }
   check(res);

@@ -116,19 +116,10 @@ std::string content_type_of(const output& o, bool list) {
   return "application/json";
 }
 
-namespace {
-
-// Bodies nest at most this deep, as the registry allows (registry_write.cpp): far
-// beyond any real object, shallow enough for every recursive walk of the document
-// (dump, copy, compare) to stay on the stack.
-constexpr std::size_t max_body_depth = 1000;
-
-}  // namespace
-
 core::result<json> parse_json(std::string_view body) {
   if (body.empty()) return api_error::bad_request("couldn't get version/kind; json parse error: unexpected end of JSON input");
   // Go's decoder stops at its own depth limit with this message.
-  if (core::json_nests_deeper_than(body, max_body_depth)) {
+  if (core::json_nests_deeper_than(body, core::max_document_depth)) {
     return api_error::bad_request("couldn't get version/kind; json parse error: exceeded max depth");
   }
   try {

@@ -118,8 +118,7 @@ bool other_http_version(std::string_view head) {
          v.substr(6) != "1.1";
 }
 
-}  // namespace
-
+// The Impersonate-* headers into `req`.
 void impersonation_headers(const bhttp::request<bhttp::string_body>& msg, request& req) {
   constexpr std::string_view extra_prefix = "impersonate-extra-";
   for (const auto& f : msg) {
@@ -139,6 +138,23 @@ void impersonation_headers(const bhttp::request<bhttp::string_body>& msg, reques
       req.impersonate_extra.emplace_back(decoded ? *decoded : key, std::move(value));
     }
   }
+}
+
+}  // namespace
+
+std::optional<request> to_router_request(bhttp::request<bhttp::string_body>& msg, auth::user_ptr user) {
+  auto target = parse_target(std::string_view(msg.target().data(), msg.target().size()));
+  if (!target) return std::nullopt;
+  request req{.method = std::string(msg.method_string()),
+              .path = std::move(target->path),
+              .query = std::move(target->query),
+              .accept = std::string(msg[bhttp::field::accept]),
+              .content_type = std::string(msg[bhttp::field::content_type]),
+              .user_agent = std::string(msg[bhttp::field::user_agent]),
+              .body = std::move(msg.body()),
+              .user = std::move(user)};
+  impersonation_headers(msg, req);
+  return req;
 }
 
 template <class Stream>
@@ -279,20 +295,11 @@ void session<Stream>::on_read(beast::error_code ec) {
   auto user = authenticate(msg);
   if (!user) return respond(status_response(401, core::reason::unauthorized, "Unauthorized"));
 
-  auto target = parse_target(std::string_view(msg.target().data(), msg.target().size()));
-  if (!target) {
+  auto req = to_router_request(msg, std::move(user));
+  if (!req) {
     return respond(status_response(400, core::reason::bad_request, "malformed URL escape in the request target"));
   }
-  request req{.method = std::string(msg.method_string()),
-              .path = std::move(target->path),
-              .query = std::move(target->query),
-              .accept = std::string(msg[bhttp::field::accept]),
-              .content_type = std::string(msg[bhttp::field::content_type]),
-              .user_agent = std::string(msg[bhttp::field::user_agent]),
-              .body = std::move(msg.body()),
-              .user = std::move(user)};
-  impersonation_headers(msg, req);
-  routed r = router_.handle(req);
+  routed r = router_.handle(*req);
   if (auto* w = std::get_if<watch_start>(&r)) return start_watch(std::move(*w));
   respond(std::move(std::get<response>(r)));
 }

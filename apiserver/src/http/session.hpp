@@ -30,9 +30,10 @@
 
 namespace ktk::apiserver::http {
 
-// The Impersonate-* headers of `msg` into `req` (user, groups, uid, extras with their
-// percent-decoded keys).
-void impersonation_headers(const boost::beast::http::request<boost::beast::http::string_body>& msg, request& req);
+// The router's request for `msg` made by `user` (the body is moved out of `msg`), with
+// the Impersonate-* headers; nullopt when the target has a malformed escape (400).
+std::optional<request> to_router_request(boost::beast::http::request<boost::beast::http::string_body>& msg,
+                                         auth::user_ptr user);
 
 struct session_limits {
   std::size_t max_body_bytes;

@@ -6,6 +6,7 @@
 #include "impl.hpp"
 #include "request_errors.hpp"
 #include "ktk/core/apply.hpp"
+#include "ktk/core/json_depth.hpp"
 
 namespace ktk::apiserver {
 
@@ -94,9 +95,9 @@ bool same_but_managed_fields(const object& a, const object& b) {
   return true;
 }
 
-// Request bodies nest at most this deep: far beyond any real object, and shallow
-// enough that every recursive walk (defaulting, schemas, managedFields) is safe.
-constexpr std::size_t max_depth = 1000;
+// Request bodies nest at most core::max_document_depth deep. The HTTP layer refuses
+// deeper JSON text before parsing; this covers in-process callers and patch results.
+constexpr std::size_t max_depth = core::max_document_depth;
 
 // 400 BadRequest for a document nested deeper than max_depth; iterative, so the
 // check itself cannot overflow the stack.

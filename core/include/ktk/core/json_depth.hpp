@@ -12,6 +12,11 @@
 
 namespace ktk::core {
 
+// How deeply a request body may nest (kube-apiserver's JSON decoder has a limit too):
+// far beyond any real object, shallow enough that every recursive walk of a document
+// (defaulting, schemas, managedFields, dump, compare) stays on the stack.
+inline constexpr std::size_t max_document_depth = 1000;
+
 // Whether `text` opens more than `max` arrays/objects at once. Brackets inside strings
 // do not count; the text need not be valid JSON.
 bool json_nests_deeper_than(std::string_view text, std::size_t max);
