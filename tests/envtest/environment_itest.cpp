@@ -12,6 +12,7 @@
 #include "ktk/client/rest/rest_client.hpp"
 #include "ktk/envtest/binaries.hpp"
 #include "ktk/envtest/etcd_server.hpp"
+#include "../common/eventually.hpp"
 
 namespace ktk::envtest {
 namespace {
@@ -286,7 +287,11 @@ TEST_F(EnvironmentBinariesStandIn, RbacByDefaultAuthorizesAddUserIdentitiesByThe
       {"metadata", {{"name", "devs-view"}}},
       {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "view"}}},
       {"subjects", {{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Group"}, {"name", "devs"}}}}})));
-  EXPECT_TRUE(alice.client->list(configmap_kind, client::list_options{.namespace_ = "default"}));
+  // As in kube-apiserver, RBAC reads the bindings from what the server has watched
+  // from etcd, so a new binding takes effect shortly after its create returns.
+  EXPECT_TRUE(ktk_test::eventually([&] {
+    return alice.client->list(configmap_kind, client::list_options{.namespace_ = "default"}).has_value();
+  }));
   EXPECT_FALSE(alice.client->create(configmap("by-alice"))) << "view does not write";
   env.stop();
 }
