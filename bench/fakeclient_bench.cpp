@@ -50,6 +50,22 @@ void BM_FakeClientBuild(benchmark::State& state, bool with_pods) {
 BENCHMARK_CAPTURE(BM_FakeClientBuild, configmaps, false)->Arg(0)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_FakeClientBuild, pods, true)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// A client (and its destruction) from a snapshot built once with N ConfigMaps or Pods:
+// what each test of a suite pays when the suite shares its seed objects.
+void BM_FakeClientFromSnapshot(benchmark::State& state, bool with_pods) {
+  const int n = static_cast<int>(state.range(0));
+  std::vector<object> objs;
+  for (int i = 0; i < n; ++i) objs.push_back(with_pods ? small_pod(i) : config_map(i));
+  const auto snap = ktk::fakeclient::builder().with_objects(std::move(objs)).with_seed(1).build_snapshot();
+  for (auto _ : state) {
+    auto c = snap.client();
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["objects/s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_FakeClientFromSnapshot, configmaps, false)->Arg(0)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FakeClientFromSnapshot, pods, true)->Arg(1000)->Unit(benchmark::kMillisecond);
+
 // get of one of N objects in turn.
 void BM_FakeClientGet(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));

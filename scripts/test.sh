@@ -6,8 +6,8 @@
 #   scripts/test.sh --sanitize=address,undefined   # in build-asan/
 #   scripts/test.sh --sanitize=thread              # in build-tsan/
 #   scripts/test.sh --sanitize=thread --concurrency  # only the concurrency tests (work
-#                                                   # queue, informers, watch fan-out, registry,
-#                                                   # HTTP server, load test): builds just them
+#                                                   # queue, informers, watch fan-out, registry and
+#                                                   # its copies, HTTP server, load test): builds just them
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,9 +26,10 @@ concurrency_targets=(
   ktk_cache_reflector_itest ktk_cache_shared_informer_itest ktk_cache_informer_factory_itest
   ktk_cache_informer_stress_itest ktk_cache_http_informer_itest
   ktk_apiserver_storage_concurrency_test ktk_apiserver_registry_concurrency_itest
+  ktk_apiserver_memory_storage_copy_test ktk_apiserver_registry_copy_test ktk_fakeclient_snapshot_test
   ktk_http_server_itest ktk_rest_concurrency_itest ktk_controller_controller_itest
   ktk_load_load_fault_itest)
-concurrency_regex='^(workqueue|cache|apiserver|http|rest|controller|load)\.'
+concurrency_regex='^(workqueue|cache|apiserver|fakeclient|http|rest|controller|load)\.'
 for a in "$@"; do
   case "$a" in
     --concurrency)

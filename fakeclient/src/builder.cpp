@@ -64,7 +64,17 @@ builder& builder::with_seed(std::uint64_t seed) {
   return *this;
 }
 
-std::unique_ptr<fake_client> builder::build() {
+std::unique_ptr<fake_client> builder::build() { return std::make_unique<fake_client>(make_registry()); }
+
+snapshot builder::build_snapshot() { return snapshot(make_registry()); }
+
+std::unique_ptr<fake_client> snapshot::client() const { return std::make_unique<fake_client>(reg_->copy()); }
+
+std::unique_ptr<fake_client> snapshot::client(core::clock& c) const {
+  return std::make_unique<fake_client>(reg_->copy(&c));
+}
+
+std::shared_ptr<apiserver::registry> builder::make_registry() {
   auto reg = std::make_shared<apiserver::registry>(
       apiserver::registry_options{.clock = s_->clock, .history = s_->history, .seed = s_->seed});
   auto fail = [](const core::object& o, const core::api_error& e) {
@@ -101,7 +111,7 @@ std::unique_ptr<fake_client> builder::build() {
     std::string ns(copy.namespace_());
     if (auto r = reg->create(info->resource, ns, std::move(copy)); !r) fail(o, r.error());
   }
-  return std::make_unique<fake_client>(std::move(reg));
+  return reg;
 }
 
 }  // namespace ktk::fakeclient

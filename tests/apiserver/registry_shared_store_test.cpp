@@ -2,6 +2,7 @@
 // one etcd are): they serve each other's CRDs — at construction, after a create, an
 // update of the served versions, and a delete — and a namespace one of them deleted
 // stops taking objects through the other, although the other remembers open ones.
+#include <stdexcept>
 #include <thread>
 
 #include "../common/eventually.hpp"
@@ -46,6 +47,10 @@ class RegistryCrdSync : public ::testing::Test {
   std::shared_ptr<storage::interface> store = std::make_shared<shared_memory>();
   registry a{{.storage = store}};
 };
+
+TEST_F(RegistryCrdSync, ARegistryOnAStoreThatCannotBeCopiedRefusesToCopyItself) {
+  EXPECT_THROW((void)a.copy(), std::logic_error);
+}
 
 TEST_F(RegistryCrdSync, ACrdStoredBeforeTheRegistryStartsIsServedWhenItReturns) {
   ASSERT_TRUE(a.create(crds, "", at_crd()));

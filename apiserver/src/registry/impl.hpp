@@ -127,6 +127,10 @@ class registry::impl {
   void note_event_write(const object_key& key);
   void expire_events();
 
+  // --- copies (registry::copy) ---
+  // This registry's seeded draws and Event expiry times into `out`.
+  void copy_bookkeeping_to(impl& out);
+
  private:
   mutable std::shared_mutex handlers_mu_;
   std::unordered_map<gvr, detail::handler_ptr> handlers_;  // guarded by handlers_mu_

@@ -1,6 +1,8 @@
 // registry.cpp — construction, resource lookup, get, and the steps every verb shares.
 #include "ktk/apiserver/registry.hpp"
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
@@ -306,6 +308,15 @@ object_ptr registry::impl::present(const resource_handler& h, object_ptr stored)
   return core::make_object_ptr(std::move(copy));
 }
 
+void registry::impl::copy_bookkeeping_to(impl& out) {
+  {
+    std::scoped_lock lock(rng_mu_, out.rng_mu_);
+    out.draws_ = draws_;
+  }
+  std::scoped_lock lock(events_mu_, out.events_mu_);
+  out.event_expiry_ = event_expiry_;
+}
+
 void registry::impl::note_event_write(const object_key& key) {
   std::lock_guard lock(events_mu_);
   event_expiry_[key] = opts.clock->now() + opts.event_ttl;
@@ -352,6 +363,19 @@ registry::registry(registry_options opts) : impl_(std::make_unique<impl>(std::mo
 }
 
 registry::~registry() = default;
+
+std::unique_ptr<registry> registry::copy(core::clock* clock) const {
+  std::shared_ptr<storage::interface> store = impl_->store->copy();
+  if (!store) throw std::logic_error("ktk::apiserver::registry::copy: this registry's storage cannot be copied");
+  registry_options o = impl_->opts;
+  o.storage = std::move(store);
+  o.create_default_namespaces = false;  // copied with the rest
+  if (clock != nullptr) o.clock = clock;
+  auto out = std::make_unique<registry>(std::move(o));
+  out->impl_->sync_crds();
+  impl_->copy_bookkeeping_to(*out->impl_);
+  return out;
+}
 
 const core::rest_mapper& registry::mapper() const { return impl_->mapper; }
 core::clock& registry::clock() const { return *impl_->opts.clock; }

@@ -10,6 +10,7 @@
 #include <shared_mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "errors.hpp"
 #include "ktk/apiserver/storage/interface.hpp"
@@ -171,6 +172,26 @@ class memory_storage final : public interface {
       }
       return std::unique_ptr<watcher>(std::make_unique<detail::memory_watcher>(sh, opts.namespace_, from));
     }
+  }
+
+  std::unique_ptr<interface> copy() const override {
+    auto out = std::make_unique<memory_storage>(opts_);
+    // Every shard held shared at once (after the map, as the lock order wants): no
+    // write is in flight, so the counter and every ring agree.
+    std::shared_lock map_lk(map_mu_);
+    std::vector<std::shared_lock<std::shared_mutex>> held;
+    held.reserve(shards_.size());
+    for (const auto& [name, sh] : shards_) held.emplace_back(sh->mu);
+    out->counter_.store(counter_.load());
+    out->floors_ = floors_;
+    for (const auto& [name, sh] : shards_) {
+      auto c = std::make_shared<shard>(name, opts_.history, sh->evicted);
+      c->objects = sh->objects;
+      c->ns_counts = sh->ns_counts;
+      c->ring = sh->ring;
+      out->shards_.emplace(name, std::move(c));
+    }
+    return out;
   }
 
   void drop_shard(std::string_view name) override {

@@ -149,6 +149,12 @@ class interface {
   // follows the CRD shard to serve CRDs created elsewhere, and tolerates objects it
   // did not create (default namespaces that already exist).
   virtual bool shared() const { return false; }
+
+  // A new store holding what this one holds now — objects, revisions, each shard's
+  // event history and floor — sharing the immutable objects and events; watchers are
+  // not copied. Consistent: no write is half in it. Null when the backend cannot be
+  // copied (etcd: the data lives in another process).
+  virtual std::unique_ptr<interface> copy() const { return nullptr; }
 };
 
 // The in-memory backend.
