@@ -290,7 +290,7 @@ TEST_F(EnvironmentBinariesStandIn, RbacByDefaultAuthorizesAddUserIdentitiesByThe
   // As in kube-apiserver, RBAC reads the bindings from what the server has watched
   // from etcd, so a new binding takes effect shortly after its create returns.
   EXPECT_TRUE(ktk_test::eventually([&] {
-    return alice.client->list(configmap_kind, client::list_options{.namespace_ = "default"}).has_value();
+    return alice.client->list(configmap_kind, client::list_options{.namespace_ = "default"}).ok();
   }));
   EXPECT_FALSE(alice.client->create(configmap("by-alice"))) << "view does not write";
   env.stop();
