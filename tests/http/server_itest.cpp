@@ -179,7 +179,9 @@ TEST_F(server_test, stop_ends_open_watches_with_their_last_chunk) {
 
 TEST_F(server_test, a_watcher_that_does_not_read_slows_neither_writers_nor_other_watchers) {
   srv_.reset();
-  start({.history = 1000}, {.read_timeout = std::chrono::seconds(1)});
+  // The timeout bounds every write, the good watcher's too: 3 s leaves it room on a
+  // loaded machine (under TSan, 1 s once cut it off after 16 of 400 events).
+  start({.history = 1000}, {.read_timeout = std::chrono::seconds(3)});
   ktk::test::http_client stuck(srv_->port(), 4096);
   ASSERT_EQ(stuck.start_watch("/api/v1/namespaces/default/configmaps?watch=true"), 200u);
   auto good = client();
