@@ -12,7 +12,9 @@ API_DIR is a checkout of k8s.io/api, APIMACHINERY_DIR one of k8s.io/apimachinery
 structure (field numbers, wire types, nesting) comes from their generated.proto files;
 whether a field is a Go pointer and whether its JSON tag has omitempty comes from the
 Go struct tags in the same packages, because the JSON ktk builds must drop what Go's
-encoding/json would drop and keep what it would keep.
+encoding/json would drop and keep what it would keep. Each field's Go type, as Go's
+reflect prints it (`v1.RestartPolicy`, `[]v1.Container`, `map[string]string`), comes
+from the same declarations: kube-apiserver's decoding errors name it.
 """
 import os
 import re
@@ -84,14 +86,50 @@ def read_proto(path):
     return pkg, messages
 
 
+GO_BUILTINS = {"string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
+               "uint64", "float32", "float64", "byte"}
+
+
+def go_type_name(t, package, imports):
+    """A Go type expression as reflect prints it: pointers dropped (the decoder reports
+    the pointed-to type), import aliases replaced by package names, byte as uint8."""
+    t = t.lstrip("*")
+    if t.startswith("[]"):
+        return "[]" + go_type_name(t[2:], package, imports)
+    if t.startswith("map["):
+        depth, i = 0, 3
+        for i in range(3, len(t)):
+            depth += {"[": 1, "]": -1}.get(t[i], 0)
+            if depth == 0:
+                break
+        return "map[" + go_type_name(t[4:i], package, imports) + "]" + go_type_name(t[i + 1:], package, imports)
+    if t in GO_BUILTINS:
+        return "uint8" if t == "byte" else t
+    if "." in t:
+        alias, name = t.split(".", 1)
+        return imports.get(alias, alias) + "." + name
+    return package + "." + t
+
+
 def read_go_tags(directory):
-    """struct name -> {proto number: (json name, pointer, omitempty, inline)}"""
+    """struct name -> {proto number: (json name, pointer, omitempty, inline, Go type)}"""
     out = {}
+    package = os.path.basename(os.path.normpath(directory))
     for name in sorted(os.listdir(directory)):
         if not name.endswith(".go") or name.endswith("_test.go") or name.startswith("zz_generated"):
             continue
         struct = None
+        imports = {}
         for line in open(os.path.join(directory, name), encoding="utf-8"):
+            m = re.match(r'^\s*(?:import\s+)?(\w+\s+)?"([\w./-]+)"\s*$', line)
+            if m and not struct:
+                path = m.group(2)
+                imports[(m.group(1) or path.rsplit("/", 1)[-1]).strip()] = path.rsplit("/", 1)[-1]
+                continue
+            m = re.match(r"^package\s+(\w+)", line)
+            if m:
+                package = m.group(1)
+                continue
             m = re.match(r"^type\s+(\w+)\s+struct\s*\{", line)
             if m:
                 struct = m.group(1)
@@ -118,7 +156,8 @@ def read_go_tags(directory):
             jparts = (js.group(1) if js else "").split(",")
             # An embedded struct without a JSON name is inlined: its fields are the parent's.
             inline = embedded is not None and jparts[0] == ""
-            out[struct][int(pb.group(2))] = (jparts[0], gotype.startswith("*"), "omitempty" in jparts[1:], inline)
+            out[struct][int(pb.group(2))] = (jparts[0], gotype.startswith("*"), "omitempty" in jparts[1:], inline,
+                                             go_type_name(gotype, package, imports))
     return out
 
 
@@ -200,7 +239,7 @@ def main():
         first = len(rows)
         special = SPECIAL.get(full, "none")
         for label, t, pname, num, key in sorted(fields, key=lambda f: f[3]):
-            jname, pointer, omitempty, inline = tags.get(num, (pname, False, True, False))
+            jname, pointer, omitempty, inline, gotype = tags.get(num, (pname, False, True, False, ""))
             if not jname or jname == "-":
                 jname = pname
             flags = []
@@ -221,7 +260,7 @@ def main():
             if label == "map" and key != "string":
                 sys.exit("map key " + key + " in " + full)
             flag_expr = " | ".join("f::" + x for x in flags) or "0"
-            rows.append('    {%d, "%s", k::%s, %s, %s},' % (num, jname, kind, flag_expr, target))
+            rows.append('    {%d, "%s", k::%s, %s, %s, "%s"},' % (num, jname, kind, flag_expr, target, gotype))
         msg_rows.append('    {"%s", s::%s, %d, %d},' % (full, special, first, len(rows) - first))
 
     kinds = sorted((gv, kind, index[full]) for gv, kind, full in roots)

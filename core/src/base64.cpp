@@ -59,4 +59,39 @@ std::optional<std::string> base64_decode(std::string_view in) {
   return out;
 }
 
+go_base64_scan scan_go_base64(std::string_view s) {
+  auto corrupt = [](std::size_t at) { return go_base64_scan{.size = 0, .corrupt_at = at}; };
+  std::size_t si = 0;
+  std::size_t n = 0;
+  while (si < s.size()) {
+    int j = 0;
+    int dlen = 4;
+    for (; j < 4; ++j) {
+      if (si == s.size()) {
+        if (j == 0) return {.size = n};
+        return corrupt(si - j);
+      }
+      char in = s[si++];
+      if (value_of(in) >= 0) continue;
+      if (in == '\n' || in == '\r') {
+        --j;
+        continue;
+      }
+      if (in != '=' || j < 2) return corrupt(si - 1);
+      if (j == 2) {
+        while (si < s.size() && (s[si] == '\n' || s[si] == '\r')) ++si;
+        if (si == s.size()) return corrupt(s.size());
+        if (s[si] != '=') return corrupt(si - 1);
+        ++si;
+      }
+      while (si < s.size() && (s[si] == '\n' || s[si] == '\r')) ++si;
+      if (si < s.size()) return corrupt(si);
+      dlen = j;
+      break;
+    }
+    n += static_cast<std::size_t>(dlen - 1);
+  }
+  return {.size = n};
+}
+
 }  // namespace ktk::core

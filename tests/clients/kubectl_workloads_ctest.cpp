@@ -1,7 +1,7 @@
 // kubectl_workloads_ctest.cpp — kubectl against `ktk serve` on built-in objects:
 // label/annotate, the three patch types, scale, selectors across namespaces,
-// chunked lists, kube's error texts (NotFound, AlreadyExists, Invalid, Conflict) and
-// the `get -o yaml` → `replace` round trip.
+// chunked lists, kube's error texts (NotFound, AlreadyExists, Invalid, Conflict, a body
+// Go could not decode) and the `get -o yaml` → `replace` round trip.
 #include <regex>
 
 #include "kubectl_fixture.hpp"
@@ -374,6 +374,24 @@ TEST_F(kubectl_workloads, creating_from_output_with_a_resource_version_is_refuse
   r = kubectl_stdin({"create", "--raw", "/api/v1/namespaces/wl-yaml-rv/configmaps"}, json.out);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "Error from server: resourceVersion should not be set on objects to be created\n");
+}
+
+// Without client-side validation kubectl sends what the file says; kube-apiserver's Go
+// decoding refuses a number where a string belongs, and so does ktk, in the same words.
+TEST_F(kubectl_workloads, a_body_go_could_not_decode_is_a_bad_request) {
+  make_namespace("wl-decode");
+  auto r = kubectl_stdin({"create", "-n", "wl-decode", "--validate=false"},
+                         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ports}\ndata: {http: 8080}\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "Error from server (BadRequest): error when creating \"STDIN\": ConfigMap in version \"v1\" cannot be "
+            "handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type "
+            "string\n");
+  r = kubectl({"get", "configmap", "ports", "-n", "wl-decode"});
+  EXPECT_EQ(r.exit_code, 1) << "nothing was stored";
+  r = kubectl_stdin({"create", "-n", "wl-decode", "--validate=false"},
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ports}\ndata: {http: \"8080\"}\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace

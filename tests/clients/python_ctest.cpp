@@ -53,6 +53,7 @@ TEST(python, rbac) {
 TEST(python, version) { run_scenario("version"); }
 TEST(python, configmap_crud) { run_scenario("configmap_crud"); }
 TEST(python, pod_crud) { run_scenario("pod_crud"); }
+TEST(python, undecodable_body) { run_scenario("undecodable_body"); }
 TEST(python, pod_strategic_merge) { run_scenario("pod_strategic_merge"); }
 TEST(python, pod_graceful_delete) { run_scenario("pod_graceful_delete"); }
 TEST(python, conflict) { run_scenario("conflict"); }

@@ -9,48 +9,6 @@ namespace ktk::apiserver::detail {
 namespace {
 
 constexpr long max_secret_size = 1024 * 1024;
-constexpr std::string_view b64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-
-// Go's base64.StdEncoding.Decode: the decoded length, or the offset Go reports in
-// "illegal base64 data at input byte N" (returned negated minus one).
-long long base64_decoded_size(std::string_view s) {
-  auto value = [](char c) { return b64_alphabet.find(c); };
-  auto corrupt = [](std::size_t at) { return -static_cast<long long>(at) - 1; };
-  std::size_t si = 0;
-  long long n = 0;
-  while (si < s.size()) {
-    int j = 0;
-    int dlen = 4;
-    for (; j < 4; ++j) {
-      if (si == s.size()) {
-        if (j == 0) return n;
-        return corrupt(si - j);
-      }
-      char in = s[si++];
-      if (value(in) != std::string_view::npos) continue;
-      if (in == '\n' || in == '\r') {
-        --j;
-        continue;
-      }
-      if (in != '=') return corrupt(si - 1);
-      if (j < 2) return corrupt(si - 1);
-      if (j == 2) {
-        while (si < s.size() && (s[si] == '\n' || s[si] == '\r')) ++si;
-        if (si == s.size()) return corrupt(s.size());
-        if (s[si] != '=') return corrupt(si - 1);
-        ++si;
-      }
-      while (si < s.size() && (s[si] == '\n' || s[si] == '\r')) ++si;
-      if (si < s.size()) return corrupt(si);
-      dlen = j;
-      break;
-    }
-    n += dlen - 1;
-  }
-  return n;
-}
-
 // Keys (and, for base64 bags, payloads) of one data map; adds the decoded sizes to `total`.
 void validate_bag(field_errors& errs, const json* bag, const std::string& name, bool base64, long long& total) {
   if (!bag || !bag->is_object()) return;
@@ -62,12 +20,12 @@ void validate_bag(field_errors& errs, const json* bag, const std::string& name, 
       total += static_cast<long long>(value.size());
       continue;
     }
-    long long size = base64_decoded_size(value);
-    if (size < 0) {
+    auto scan = core::scan_go_base64(value);
+    if (scan.corrupt_at) {
       errs.push_back(invalid_rendered(path, "\"<secret contents redacted>\"",
-                                      "illegal base64 data at input byte " + std::to_string(-size - 1)));
+                                      "illegal base64 data at input byte " + std::to_string(*scan.corrupt_at)));
     } else {
-      total += size;
+      total += static_cast<long long>(scan.size);
     }
   }
 }

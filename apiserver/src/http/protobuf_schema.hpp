@@ -3,7 +3,8 @@
 // message a nested field holds), and the kinds (apiVersion + kind → message) a request
 // body may carry. The tables are generated (protobuf_schema_data.cpp, written by
 // scripts/gen-protobuf-schema.py) from k8s.io/api's and k8s.io/apimachinery's
-// generated.proto files and Go struct tags; this header is their shape.
+// generated.proto files and Go struct declarations; this header is their shape. The
+// registry checks JSON bodies of built-in kinds against them too (go_decode.hpp).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,9 @@ struct field_info {
   wire_kind kind;
   std::uint8_t flags;
   std::uint32_t message;  // index into messages for wire_kind::message, else no_message
+  // The Go type as reflect prints it, pointer dropped ("v1.RestartPolicy",
+  // "[]v1.Container", "map[string]string"): decoding errors name it.
+  const char* go_type;
 };
 
 struct message_info {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "go_decode.hpp"
 #include "impl.hpp"
 #include "request_errors.hpp"
 
@@ -192,6 +193,12 @@ result<void> registry::impl::check_type(const resource_handler& h, object& obj) 
   } else if (obj.kind() != info.kind) {
     return api_error::bad_request("the kind in the data (" + std::string(obj.kind()) +
                                   ") does not match the expected kind (" + info.kind + ")");
+  }
+  if (!h.custom) {
+    if (auto e = detail::go_decode_error(obj.data(), want_av, info.kind)) {
+      return api_error::bad_request(info.kind + " in version " + core::quote(info.resource.version) +
+                                    " cannot be handled as a " + info.kind + ": " + *e);
+    }
   }
   return {};
 }

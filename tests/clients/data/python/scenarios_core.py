@@ -186,6 +186,19 @@ def invalid():
 
 
 @scenario
+def undecodable_body():
+    # A number where ConfigMap.data wants a string: Go's decoding fails before anything
+    # else, and the client gets kube's 400 in Go's words.
+    v1 = client.CoreV1Api()
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ports"}, "data": {"http": 8080}}
+    e = api_error(v1.create_namespaced_config_map, NS, body)
+    status_body(e, 400, "BadRequest", 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot '
+                "unmarshal number into Go struct field ConfigMap.data of type string")
+    e = api_error(v1.read_namespaced_config_map, "ports", NS)
+    status_body(e, 404, "NotFound")
+
+
+@scenario
 def bad_label_selector():
     v1 = client.CoreV1Api()
     e = api_error(v1.list_namespaced_config_map, NS, label_selector="a in (")

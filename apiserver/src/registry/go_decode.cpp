@@ -1,0 +1,274 @@
+// Go's encoding/json (kube's case-sensitive fork of it) walking a body against the
+// generated field tables: UnmarshalTypeError's wording ("json: cannot unmarshal string
+// into Go struct field DeploymentSpec.spec.replicas of type int32": the innermost
+// struct, the JSON path from the root without indexes or map keys, the Go type), and
+// the custom decoders of Time, Duration, Quantity and IntOrString.
+#include "go_decode.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http/protobuf_schema.hpp"
+#include "ktk/core/base64.hpp"
+
+namespace ktk::apiserver::detail {
+namespace {
+
+namespace pb = http::protobuf;
+using core::json;
+
+// A message's fields by JSON name, inlined (embedded) structs' fields included, as Go
+// promotes them.
+struct message_fields {
+  std::vector<std::pair<std::string_view, const pb::field_info*>> by_name;  // sorted
+
+  const pb::field_info* find(std::string_view name) const {
+    auto it = std::lower_bound(by_name.begin(), by_name.end(), name,
+                               [](const auto& e, std::string_view n) { return e.first < n; });
+    return it != by_name.end() && it->first == name ? it->second : nullptr;
+  }
+};
+
+void collect(const pb::schema_tables& t, std::uint32_t message, message_fields& out) {
+  const auto& m = t.messages[message];
+  for (std::uint32_t i = m.first_field; i < m.first_field + m.field_count; ++i) {
+    const auto& f = t.fields[i];
+    if ((f.flags & pb::field_flag::inlined) != 0 && f.message != pb::no_message) {
+      collect(t, f.message, out);
+    } else {
+      out.by_name.emplace_back(f.name, &f);
+    }
+  }
+}
+
+struct index {
+  std::vector<message_fields> messages;
+  std::unordered_map<std::string, std::uint32_t> kinds;  // "apps/v1/Deployment"
+};
+
+const index& tables() {
+  static const index ix = [] {
+    const auto& t = pb::tables();
+    index out;
+    out.messages.resize(t.messages.size());
+    for (std::uint32_t i = 0; i < t.messages.size(); ++i) {
+      collect(t, i, out.messages[i]);
+      std::sort(out.messages[i].by_name.begin(), out.messages[i].by_name.end());
+    }
+    for (const auto& k : t.kinds) out.kinds.emplace(std::string(k.api_version) + "/" + k.kind, k.message);
+    return out;
+  }();
+  return ix;
+}
+
+// "v1.Container" for k8s.io.api.core.v1.Container: reflect's package.Name.
+std::string go_name(const pb::message_info& m) {
+  std::string_view full = m.name;
+  auto last = full.rfind('.');
+  auto pkg = full.rfind('.', last - 1);
+  return std::string(full.substr(pkg + 1));
+}
+
+std::string_view struct_name(const pb::message_info& m) {
+  std::string_view full = m.name;
+  return full.substr(full.rfind('.') + 1);
+}
+
+// How encoding/json names a JSON value in its errors.
+std::string json_kind(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "object";
+    case json::value_t::array: return "array";
+    case json::value_t::string: return "string";
+    case json::value_t::boolean: return "bool";
+    default: return "number";
+  }
+}
+
+// The element type of "[]T" and the value type of "map[K]V"; `fallback` for named
+// types (v1.ResourceList), whose element the table does not spell.
+std::string inner_go_type(std::string_view t, const std::string& fallback) {
+  if (t.starts_with("[]")) return std::string(t.substr(2));
+  if (t.starts_with("map[")) {
+    int depth = 0;
+    for (std::size_t i = 3; i < t.size(); ++i) {
+      if (t[i] == '[') ++depth;
+      if (t[i] == ']' && --depth == 0) return std::string(t.substr(i + 1));
+    }
+  }
+  return fallback;
+}
+
+std::string scalar_go_type(pb::wire_kind k) {
+  switch (k) {
+    case pb::wire_kind::string: return "string";
+    case pb::wire_kind::bytes: return "[]uint8";
+    case pb::wire_kind::int32: return "int32";
+    case pb::wire_kind::int64: return "int64";
+    case pb::wire_kind::uint64: return "uint64";
+    case pb::wire_kind::boolean: return "bool";
+    case pb::wire_kind::float64: return "float64";
+    case pb::wire_kind::float32: return "float32";
+    case pb::wire_kind::message: break;
+  }
+  return "";
+}
+
+class walker {
+ public:
+  std::optional<std::string> error;
+
+  void message(const json& v, std::uint32_t m) {
+    const auto& t = pb::tables();
+    if (v.is_null()) return;
+    const auto& info = t.messages[m];
+    if (info.special != pb::special_form::none) return special(v, info.special);
+    if (!v.is_object()) return type_error(v, go_name(info));
+    const auto& fields = tables().messages[m];
+    const std::string_view outer = struct_ = struct_name(info);
+    for (auto it = v.begin(); it != v.end() && !error; ++it) {
+      const pb::field_info* f = fields.find(it.key());
+      if (f == nullptr) continue;
+      path_.push_back(f->name);
+      field(*it, *f);
+      path_.pop_back();
+      struct_ = outer;
+    }
+  }
+
+ private:
+  void field(const json& v, const pb::field_info& f) {
+    if (v.is_null()) return;
+    if ((f.flags & pb::field_flag::repeated) != 0) {
+      if (!v.is_array()) return type_error(v, f.go_type);
+      for (const auto& e : v) {
+        value(e, f, true);
+        if (error) return;
+      }
+    } else if ((f.flags & pb::field_flag::map) != 0) {
+      if (!v.is_object()) return type_error(v, f.go_type);
+      for (const auto& [k, e] : v.items()) {
+        value(e, f, true);
+        if (error) return;
+      }
+    } else {
+      value(v, f, false);
+    }
+  }
+
+  // The Go type of an element or map value of `f`, for an error.
+  static std::string inner_type(const pb::field_info& f) {
+    return inner_go_type(f.go_type, f.kind == pb::wire_kind::message ? go_name(pb::tables().messages[f.message])
+                                                                     : scalar_go_type(f.kind));
+  }
+
+  // One value of field `f`: the field itself, or (`inner`) an element or a map value.
+  void value(const json& v, const pb::field_info& f, bool inner) {
+    if (v.is_null()) return;
+    auto wrong = [&](std::string what = {}) {
+      type_error(v, inner ? inner_type(f) : std::string(f.go_type), std::move(what));
+    };
+    switch (f.kind) {
+      case pb::wire_kind::message: {
+        const std::string_view outer = struct_;
+        message(v, f.message);
+        struct_ = outer;
+        return;
+      }
+      case pb::wire_kind::string:
+        if (!v.is_string()) wrong();
+        return;
+      case pb::wire_kind::boolean:
+        if (!v.is_boolean()) wrong();
+        return;
+      case pb::wire_kind::bytes:
+        if (!v.is_string()) return wrong();
+        if (auto at = core::scan_go_base64(v.get_ref<const std::string&>()).corrupt_at) {
+          error = "illegal base64 data at input byte " + std::to_string(*at);
+        }
+        return;
+      case pb::wire_kind::float64:
+      case pb::wire_kind::float32:
+        if (!v.is_number()) wrong();
+        return;
+      case pb::wire_kind::int32:
+      case pb::wire_kind::int64:
+      case pb::wire_kind::uint64:
+        if (!v.is_number()) return wrong();
+        if (!fits(v, f.kind)) wrong("number " + v.dump());
+        return;
+    }
+  }
+
+  static bool fits(const json& v, pb::wire_kind k) {
+    if (v.is_number_float()) return false;  // "1.5", "3.0": ParseInt refuses them
+    if (k == pb::wire_kind::uint64) return v.is_number_unsigned() || v.get<std::int64_t>() >= 0;
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return false;
+    if (k == pb::wire_kind::int64) return true;
+    auto n = v.get<std::int64_t>();
+    return n >= std::numeric_limits<std::int32_t>::min() && n <= std::numeric_limits<std::int32_t>::max();
+  }
+
+  // The custom UnmarshalJSON methods: their errors are returned as they are, not
+  // wrapped with the struct field.
+  void special(const json& v, pb::special_form s) {
+    switch (s) {
+      case pb::special_form::time:
+      case pb::special_form::micro_time:
+      case pb::special_form::duration:
+        if (!v.is_string()) error = "json: cannot unmarshal " + json_kind(v) + " into Go value of type string";
+        return;
+      case pb::special_form::quantity:
+        if (!v.is_string() && !v.is_number()) {
+          error = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+        }
+        return;
+      case pb::special_form::int_or_string:
+        if (v.is_string()) return;
+        if (!v.is_number()) {
+          error = "json: cannot unmarshal " + json_kind(v) + " into Go value of type int32";
+        } else if (!fits(v, pb::wire_kind::int32)) {
+          error = "json: cannot unmarshal number " + v.dump() + " into Go value of type int32";
+        }
+        return;
+      case pb::special_form::raw_json:
+      case pb::special_form::none:
+        return;
+    }
+  }
+
+  void type_error(const json& v, std::string_view go_type, std::string what = {}) {
+    if (what.empty()) what = json_kind(v);
+    std::string field;
+    for (const auto& p : path_) {
+      if (!field.empty()) field += '.';
+      field += p;
+    }
+    error = "json: cannot unmarshal " + what + " into Go struct field " + std::string(struct_) + "." + field +
+            " of type " + std::string(go_type);
+  }
+
+  std::vector<std::string_view> path_;
+  std::string_view struct_;
+};
+
+}  // namespace
+
+std::optional<std::string> go_decode_error(const json& body, std::string_view api_version, std::string_view kind) {
+  const auto& ix = tables();
+  std::string key(api_version);
+  key += '/';
+  key += kind;
+  auto it = ix.kinds.find(key);
+  if (it == ix.kinds.end()) return std::nullopt;
+  walker w;
+  w.message(body, it->second);
+  return w.error;
+}
+
+}  // namespace ktk::apiserver::detail

@@ -1,0 +1,130 @@
+// Bodies of built-in kinds that kube-apiserver's Go decoding refuses are 400 BadRequest
+// with Go's wording: a JSON value of the wrong type for its field, numbers an int
+// field cannot hold, []byte data that is not base64, and the custom decoders of
+// Time, Quantity and IntOrString. null, unknown fields and custom resources pass.
+#include "registry_fixtures.hpp"
+
+namespace ktk::apiserver::testing {
+namespace {
+
+class RegistryGoDecode : public registry_test {
+ protected:
+  // The message of the 400 a create of `o` as `r` gets ("" when it is accepted).
+  std::string refused(const gvr& r, object o) {
+    auto got = reg.create(r, "default", std::move(o));
+    if (got) return "";
+    EXPECT_EQ(got.error().code(), 400) << got.error().message();
+    EXPECT_EQ(got.error().reason(), "BadRequest");
+    return got.error().message();
+  }
+  object pod_with(const std::string& path, json v) {
+    object p = pod("p");
+    p.data()[json::json_pointer(path)] = std::move(v);
+    return p;
+  }
+};
+
+TEST_F(RegistryGoDecode, ANumberInConfigMapDataIsRefusedAsKubeApiserverRefusesIt) {
+  EXPECT_EQ(refused(configmaps, configmap("c", {{"port", 8080}})),
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go "
+            "struct field ConfigMap.data of type string");
+  EXPECT_EQ(refused(configmaps, configmap("c", {{"nested", {{"a", "b"}}}})),
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal object into Go "
+            "struct field ConfigMap.data of type string");
+  EXPECT_EQ(refused(configmaps, configmap("c", json::array())),
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal array into Go "
+            "struct field ConfigMap.data of type map[string]string");
+}
+
+TEST_F(RegistryGoDecode, NamesTheInnermostStructTheWholePathAndTheGoType) {
+  const std::string pfx = "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal ";
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/image", 5)),
+            pfx + "number into Go struct field Container.spec.containers.image of type string");
+  EXPECT_EQ(refused(pods, pod_with("/spec/restartPolicy", true)),
+            pfx + "bool into Go struct field PodSpec.spec.restartPolicy of type v1.RestartPolicy");
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers", json::object())),
+            pfx + "object into Go struct field PodSpec.spec.containers of type []v1.Container");
+  EXPECT_EQ(refused(pods, pod_with("/spec/securityContext", "root")),
+            pfx + "string into Go struct field PodSpec.spec.securityContext of type v1.PodSecurityContext");
+  EXPECT_EQ(refused(pods, pod_with("/metadata/labels", {{"tier", 1}})),
+            pfx + "number into Go struct field ObjectMeta.metadata.labels of type string");
+  // A field of an embedded struct (Probe's ProbeHandler) is named after the outer one.
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/readinessProbe", {{"httpGet", "/healthz"}})),
+            pfx + "string into Go struct field Probe.spec.containers.readinessProbe.httpGet of type v1.HTTPGetAction");
+}
+
+TEST_F(RegistryGoDecode, IntegersMustBeIntegersTheFieldCanHold) {
+  const std::string pfx = "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal ";
+  object d = deployment("web");
+  d.data()["spec"]["replicas"] = "3";
+  EXPECT_EQ(refused(deployments, d), pfx + "string into Go struct field DeploymentSpec.spec.replicas of type int32");
+  d.data()["spec"]["replicas"] = 1.5;
+  EXPECT_EQ(refused(deployments, d), pfx + "number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+  d.data()["spec"]["replicas"] = 3000000000LL;
+  EXPECT_EQ(refused(deployments, d),
+            pfx + "number 3000000000 into Go struct field DeploymentSpec.spec.replicas of type int32");
+  d.data()["spec"]["replicas"] = 3;
+  d.data()["spec"]["progressDeadlineSeconds"] = 2147483647;
+  EXPECT_EQ(refused(deployments, d), "");
+}
+
+TEST_F(RegistryGoDecode, BytesMustBeBase64) {
+  object s("v1", "Secret");
+  s.set_name("s");
+  s.data()["data"] = {{"a", "hello world"}};
+  EXPECT_EQ(refused({"", "v1", "secrets"}, s),
+            "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 5");
+  s.data()["data"] = {{"a", 1}};
+  EXPECT_EQ(refused({"", "v1", "secrets"}, s),
+            "Secret in version \"v1\" cannot be handled as a Secret: json: cannot unmarshal number into Go struct "
+            "field Secret.data of type []uint8");
+}
+
+TEST_F(RegistryGoDecode, CustomDecodersAnswerInTheirOwnWords) {
+  const std::string pfx = "Pod in version \"v1\" cannot be handled as a Pod: ";
+  EXPECT_EQ(refused(pods, pod_with("/metadata/creationTimestamp", 12)),
+            pfx + "json: cannot unmarshal number into Go value of type string");
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/resources", {{"requests", {{"cpu", json::object()}}}})),
+            pfx + "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/readinessProbe", {{"httpGet", {{"port", true}}}})),
+            pfx + "json: cannot unmarshal bool into Go value of type int32");
+  // Numbers are Quantities and IntOrStrings too.
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/resources", {{"limits", {{"cpu", 2}}}})), "");
+  EXPECT_EQ(refused({"", "v1", "pods"}, [&] {
+              object p = pod_with("/spec/containers/0/readinessProbe", {{"httpGet", {{"port", "http"}}}});
+              p.set_name("p2");
+              return p;
+            }()),
+            "");
+}
+
+TEST_F(RegistryGoDecode, NullUnknownFieldsAndCustomResourcesPass) {
+  object c = configmap("nulls", {{"k", nullptr}});
+  c.data()["metadata"]["labels"] = nullptr;
+  EXPECT_EQ(refused(configmaps, c), "");
+  EXPECT_EQ(refused(pods, pod_with("/spec/notAField", {{"x", 1}})), "");
+  install_at_crd();
+  EXPECT_EQ(refused(ats, at("a", {{"schedule", "2024-01-01T10:00:00Z"}, {"command", "x"}, {"extra", 1}})), "");
+}
+
+TEST_F(RegistryGoDecode, UpdatesAndStatusUpdatesAreDecodedToo) {
+  auto live = must_create(pods, "default", pod("p"));
+  object next = *live;
+  next.data()["spec"]["activeDeadlineSeconds"] = "soon";
+  auto got = reg.update(pods, next.key(), std::move(next));
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code(), 400);
+  EXPECT_EQ(got.error().message(),
+            "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field "
+            "PodSpec.spec.activeDeadlineSeconds of type int64");
+  object status = *live;
+  status.data()["status"] = {{"phase", "Running"}, {"containerStatuses", {{{"name", "c"}, {"restartCount", "1"}}}}};
+  got = reg.update(pods, status.key(), std::move(status), {.subresource = "status"});
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().message(),
+            "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field "
+            "ContainerStatus.status.containerStatuses.restartCount of type int32");
+}
+
+}  // namespace
+}  // namespace ktk::apiserver::testing
