@@ -11,7 +11,7 @@
 //
 //   ktk::envtest::environment env({.webhook = {.paths = {"config/webhook"}}});
 //   env.start();
-//   ktk::client::webhook::server srv(env.webhook_serving().server_options());
+//   ktk::client::webhook::server srv(env.webhook().server_options());
 //   srv.validator("/validate-vm", validate_vm);
 //   srv.start();
 #pragma once
