@@ -71,5 +71,8 @@ function(ktk_add_component name)
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:include>)
   target_link_libraries(ktk_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ktk_build_options ${ARG_PRIVATE_DEPS})
+  # The public headers are C++20: a project linking a component (also through the
+  # installed package) compiles as C++20 without saying so.
+  target_compile_features(ktk_${name} PUBLIC cxx_std_20)
 endfunction()
 
