@@ -126,5 +126,27 @@ TEST_F(RegistryGoDecode, UpdatesAndStatusUpdatesAreDecodedToo) {
             "ContainerStatus.status.containerStatuses.restartCount of type int32");
 }
 
+TEST_F(RegistryGoDecode, APatchedDocumentThatDoesNotDecodeIs422OnThePatch) {
+  must_create(configmaps, "default", configmap("c", {{"k", "v"}}));
+  for (auto type : {core::patch_type::merge_patch, core::patch_type::strategic_merge}) {
+    auto got = reg.patch(configmaps, {"default", "c"}, type, json{{"data", {{"port", 8080}}}});
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().code(), 422);
+    EXPECT_EQ(got.error().reason(), "Invalid");
+    const std::string& m = got.error().message();
+    EXPECT_TRUE(m.starts_with(" \"\" is invalid: patch: Invalid value: \"{\\\"apiVersion\\\":\\\"v1\\\",\\\"data\\\":{"))
+        << m;
+    EXPECT_TRUE(m.ends_with("\": json: cannot unmarshal number into Go struct field ConfigMap.data of type string")) << m;
+    ASSERT_EQ(got.error().details().causes.size(), 1u);
+    EXPECT_EQ(got.error().details().causes[0].field, "patch");
+  }
+  auto got = reg.patch(configmaps, {"default", "c"}, core::patch_type::json_patch,
+                       json::array({{{"op", "add"}, {"path", "/data/port"}, {"value", true}}}));
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code(), 422);
+  EXPECT_TRUE(got.error().message().ends_with("cannot unmarshal bool into Go struct field ConfigMap.data of type string"));
+  EXPECT_EQ((*must_get(configmaps, "default", "c")).data()["data"], json({{"k", "v"}})) << "nothing was stored";
+}
+
 }  // namespace
 }  // namespace ktk::apiserver::testing

@@ -392,6 +392,12 @@ TEST_F(kubectl_workloads, a_body_go_could_not_decode_is_a_bad_request) {
   r = kubectl_stdin({"create", "-n", "wl-decode", "--validate=false"},
                     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ports}\ndata: {http: \"8080\"}\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // A patch whose result does not decode is 422 on "patch".
+  r = kubectl({"patch", "configmap", "ports", "-n", "wl-decode", "--type=merge", "-p", R"({"data":{"http":8080}})"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.err.starts_with("The request is invalid: patch: Invalid value: ")) << r.err;
+  EXPECT_TRUE(contains(r.err, "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"))
+      << r.err;
 }
 
 }  // namespace

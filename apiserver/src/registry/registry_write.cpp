@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "go_decode.hpp"
 #include "impl.hpp"
 #include "request_errors.hpp"
 #include "ktk/core/apply.hpp"
@@ -389,6 +390,13 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
     }();
     if (!patched) return patched.error();
     if (!patched->is_object()) return api_error::bad_request("the patched document is not a JSON object");
+    if (!h.custom && o.subresource != "scale" && type != core::patch_type::apply_yaml) {
+      // kube-apiserver decodes the patched document into the Go struct: what does not
+      // decode is 422 on the field "patch", the document quoted as the bad value.
+      if (auto e = detail::go_decode_error(*patched, h.info->resource.gv().str(), h.info->kind)) {
+        return api_error::invalid({}, "", {core::field_error::invalid("patch", json(patched->dump()).dump(), *e)});
+      }
+    }
     object next(std::move(*patched));
     if (o.subresource == "scale") return update_scale(h, key, next, o);
     if (next.name() != key.name) {
