@@ -58,7 +58,11 @@ TEST(SimCli, AFailedExpectationExitsOne) {
   EXPECT_EQ(ktk_sim("run '" + (dir.path() / "s.yaml").string() + "' --junit '" + (dir.path() / "j.xml").string() + "'",
                     dir),
             1);
-  EXPECT_NE(read_file(dir.path() / "out").find("ktk sim: FAIL"), std::string::npos);
+  const std::string out = read_file(dir.path() / "out");
+  EXPECT_NE(out.find("ktk sim: FAIL"), std::string::npos) << out;
+  // The step line says FAIL too, with what was expected and what was seen.
+  EXPECT_NE(out.find("] FAIL "), std::string::npos) << out;
+  EXPECT_EQ(out.find("] ok   "), std::string::npos) << out;
   EXPECT_NE(read_file(dir.path() / "j.xml").find("failures=\"1\""), std::string::npos) << read_file(dir.path() / "j.xml");
 }
 

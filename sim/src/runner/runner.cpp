@@ -163,9 +163,11 @@ run_report run_scenario(const scenario& sc, const run_options& opts) {
   ctx.start();
   ctx.log("ktk sim: " + sc.name + " (seed " + std::to_string(ctx.report().seed) + ", " + ctx.report().server +
           (ctx.virtual_time() ? ", virtual time" : ", real time") + ")");
+  std::size_t failed = 0;  // expectations failed so far
   for (const auto& s : sc.steps) {
     const auto began = std::chrono::steady_clock::now();
     const auto at = ctx.elapsed();
+    const std::size_t failed_before = failed;
     step_error err;
     try {
       err = run_step(ctx, s);
@@ -174,15 +176,22 @@ run_report run_scenario(const scenario& sc, const run_options& opts) {
       err = std::string(e.what());
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    // A step fails when it errs or when an expectation failed during it (an expect
+    // step's checks, or an invariant it broke): the line and the report say so.
+    failed = 0;
+    std::string why = err.value_or("");
+    for (const auto& e : ctx.report().expectations) {
+      if (e.ok) continue;
+      if (++failed > failed_before && !err) why += (why.empty() ? "" : "\n            ") + e.name + ": " + e.message;
+    }
+    const bool ok = !err && failed == failed_before;
     ctx.report().steps.push_back({.name = s.name, .where = s.where, .started_at = at, .took = ctx.elapsed() - at,
-                                  .wall_seconds = wall, .ok = !err, .message = err.value_or("")});
-    std::size_t failed = 0;
-    for (const auto& e : ctx.report().expectations) failed += !e.ok;
+                                  .wall_seconds = wall, .ok = ok, .message = why});
     char wall_ms[32];
     std::snprintf(wall_ms, sizeof wall_ms, "%.1f ms", wall * 1000);
-    ctx.log("[" + seconds(at) + "] " + (err ? "FAIL " : "ok   ") + s.name + "  (" + format_duration(ctx.elapsed() - at) +
+    ctx.log("[" + seconds(at) + "] " + (ok ? "ok   " : "FAIL ") + s.name + "  (" + format_duration(ctx.elapsed() - at) +
             " virtual, " + wall_ms + " wall" + (failed ? ", " + std::to_string(failed) + " failed so far" : "") + ")" +
-            (err ? "\n            " + *err : ""));
+            (ok ? "" : "\n            " + why));
   }
   ctx.settle();
   ctx.report().virtual_elapsed = ctx.elapsed();
