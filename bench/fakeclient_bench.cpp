@@ -4,7 +4,8 @@
 //   build/bench/fakeclient_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 //
 // Goal from the foundation issue: a fake client seeded with 1,000 objects built in
-// ≤ 1 ms (BM_FakeClientBuild/configmaps/1000). A build's time includes destroying the
+// ≤ 1 ms (BM_FakeClientBuild/configmaps/1000 for a fresh build; a suite sharing its seed
+// objects pays BM_FakeClientFromSnapshot per test). A build's time includes destroying the
 // client again, as a test does. The objects are registry_bench's small ConfigMap and
 // Pod; N = 0 is the fixed cost (the registry and its four namespaces).
 #include <benchmark/benchmark.h>
