@@ -48,6 +48,26 @@ TEST_F(LeaderElection, RejectsInconsistentOptions) {
   EXPECT_THROW(leader_elector(*fc, o), std::invalid_argument);
 }
 
+TEST_F(LeaderElection, FailedAttemptsAreReportedThenRetried) {
+  std::vector<std::string> errors;
+  auto o = opts("a");
+  o.lease_namespace = "ops";
+  leader_elector a(*fc, o, {.on_error = [&](const std::string& e) { errors.push_back(e); }});
+  EXPECT_FALSE(a.try_acquire_or_renew());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "leader election: creating Lease ops/op: namespaces \"ops\" not found");
+  ktk::core::object ns("v1", "Namespace");
+  ns.set_name("ops");
+  ASSERT_TRUE(fc->create(std::move(ns)));
+  EXPECT_TRUE(a.try_acquire_or_renew()) << "the next attempt succeeds";
+  fc->add_reactor("update", "leases",
+                  ktk::fakeclient::fail_times(1, ktk::api_error::internal("etcd is down")));
+  EXPECT_FALSE(a.try_acquire_or_renew());
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_TRUE(errors[1].starts_with("leader election: updating Lease ops/op: ")) << errors[1];
+  EXPECT_TRUE(a.try_acquire_or_renew());
+}
+
 TEST_F(LeaderElection, FirstCandidateCreatesTheLease) {
   leader_elector a(*fc, opts("a"));
   EXPECT_TRUE(a.try_acquire_or_renew());

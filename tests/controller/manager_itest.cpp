@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 
 #include "controller_test_util.hpp"
 #include "ktk/client/controller/builder.hpp"
@@ -199,6 +200,29 @@ TEST(Manager, OnlyTheLeaderRunsControllers) {
   a.reset();
   ASSERT_TRUE(eventually([&] { return b.elected(); }));
   ASSERT_TRUE(eventually([&] { return b_calls >= 1; }));  // b's controller starts and lists "one"
+}
+
+// A Lease that cannot be written (its namespace is missing) is said in the log, as
+// controller-runtime's logs say it, instead of the manager waiting in silence.
+TEST(Manager, LeaderElectionErrorsAreLogged) {
+  fake_backend be;
+  std::mutex mu;
+  std::vector<std::string> lines;
+  ctl::manager mgr(be.client(), {.leader_election = ctl::leader_election_options{.lease_namespace = "ops",
+                                                                                  .lease_name = "op-lock",
+                                                                                  .identity = "a"},
+                                 .log = [&](const std::string& l) {
+                                   std::lock_guard lock(mu);
+                                   lines.push_back(l);
+                                 }});
+  running run(mgr);
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mu);
+    return !lines.empty();
+  }));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(lines[0], "leader election: creating Lease ops/op-lock: namespaces \"ops\" not found");
+  EXPECT_FALSE(mgr.elected());
 }
 
 }  // namespace

@@ -69,9 +69,14 @@ bool leader_elector::try_acquire_or_renew() {
   auto now = clock_.now();
   auto stamp = core::format_rfc3339_micro(now);
   auto duration = static_cast<std::int64_t>(opts_.lease_duration.count());
+  const std::string where = " Lease " + opts_.lease_namespace + "/" + opts_.lease_name + ": ";
+  auto failed = [&](const char* doing, const core::api_error& e) {
+    if (cb_.on_error) cb_.on_error(std::string("leader election: ") + doing + where + e.message());
+    return false;
+  };
   auto current = client_.get(lease_kind, {opts_.lease_namespace, opts_.lease_name});
   if (!current) {
-    if (!is_not_found(current.error())) return false;
+    if (!is_not_found(current.error())) return failed("reading", current.error());
     core::object lease("coordination.k8s.io/v1", "Lease");
     lease.set_namespace(opts_.lease_namespace);
     lease.set_name(opts_.lease_name);
@@ -81,7 +86,7 @@ bool leader_elector::try_acquire_or_renew() {
                             {"renewTime", stamp},
                             {"leaseTransitions", 0}};
     auto created = client_.create(std::move(lease));
-    if (!created) return false;
+    if (!created) return failed("creating", created.error());
     lease_resource_version_ = (*created)->resource_version();
     observe(opts_.identity, stamp);
     return true;
@@ -111,7 +116,7 @@ bool leader_elector::try_acquire_or_renew() {
   if (!held_by_me || !s.contains("acquireTime")) s["acquireTime"] = stamp;
   s["leaseTransitions"] = held_by_me ? transitions : transitions + 1;
   auto updated = client_.update(std::move(lease));
-  if (!updated) return false;
+  if (!updated) return failed("updating", updated.error());
   lease_resource_version_ = (*updated)->resource_version();
   observe(opts_.identity, stamp);
   return true;

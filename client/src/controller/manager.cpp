@@ -67,7 +67,8 @@ manager::manager(client& c, manager_options opts)
     auto le = *opts_.leader_election;
     if (!le.clock) le.clock = &clock_;
     elector_ = std::make_unique<leader_elector>(
-        c, std::move(le), leader_callbacks{.on_started_leading = [this](std::stop_token t) { lead(t); }});
+        c, std::move(le), leader_callbacks{.on_started_leading = [this](std::stop_token t) { lead(t); },
+                                           .on_error = [this](const std::string& line) { log(line); }});
   }
 }
 

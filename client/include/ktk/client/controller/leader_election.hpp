@@ -46,6 +46,10 @@ struct leader_callbacks {
   std::function<void()> on_stopped_leading;
   // Called when the observed holder changes (also with this candidate's own identity).
   std::function<void(const std::string&)> on_new_leader;
+  // Called when reading, creating or updating the Lease fails (client-go logs these),
+  // e.g. "leader election: creating Lease ops/mirror: namespaces \"ops\" not found".
+  // The attempt is retried after retry_period as before.
+  std::function<void(const std::string&)> on_error;
 };
 
 class leader_elector {
