@@ -76,6 +76,10 @@ int serve(const std::vector<std::string>& argv) {
       return 1;
     }
   }
+  if (a.has("token-auth-file") && !a.has("tls")) {
+    std::cerr << "ktk serve: warning: --token-auth-file without --tls: every request needs a token from the file, "
+                 "and the kubeconfig written has none (--tls writes one that authenticates)\n";
+  }
   if (auto t = a.value("io-threads")) sopts.io_threads = static_cast<unsigned>(std::max<std::size_t>(1, parse_count("io-threads", *t, 64)));
 
   // Signals are taken synchronously by this thread; every other thread inherits the mask.

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -38,6 +39,16 @@ TEST(serve, a_broken_crd_file_is_reported_with_its_name_and_line) {
   auto r = run_command({KTK_BINARY, "serve", "--port", "0", "--crds", KTK_CLIENTS_DATA_DIR "/broken/bad.yaml"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("bad.yaml:4:"), std::string::npos) << r.err;
+}
+
+TEST(serve, tokens_without_tls_are_warned_about) {
+  const auto tokens = std::filesystem::temp_directory_path() / ("ktk-serve-tokens-" + std::to_string(::getpid()));
+  std::ofstream(tokens) << "t0k3n,alice,1,\"devs\"\n";
+  serve_process s({"--token-auth-file", tokens.string()});
+  std::filesystem::remove(tokens);
+  EXPECT_NE(s.stderr_so_far().find("warning: --token-auth-file without --tls"), std::string::npos) << s.stderr_so_far();
+  serve_process quiet;
+  EXPECT_EQ(quiet.stderr_so_far().find("warning"), std::string::npos) << quiet.stderr_so_far();
 }
 
 TEST(serve, unknown_flags_are_usage_errors) {

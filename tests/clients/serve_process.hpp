@@ -59,11 +59,14 @@ class serve_process {
 
   // SIGTERM and wait; returns the exit code (or 128+signal), -1 on timeout.
   int stop(std::chrono::seconds timeout = std::chrono::seconds(10));
+  // What it wrote on stderr so far (all of it up to the ready line, at least).
+  const std::string& stderr_so_far();
 
  private:
   int pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
+  std::string err_;
   std::filesystem::path dir_;
   std::filesystem::path kubeconfig_;
   std::string url_;
@@ -206,7 +209,8 @@ inline serve_process::serve_process(std::vector<std::string> extra_args) {
   pid_ = c.pid;
   out_fd_ = c.out;
   err_fd_ = c.err;
-  std::string out, err;
+  std::string out;
+  std::string& err = err_;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   const std::string prefix = "ktk: serving on ";
   while (std::chrono::steady_clock::now() < deadline) {
@@ -230,6 +234,17 @@ inline serve_process::serve_process(std::vector<std::string> extra_args) {
   }
   stop(std::chrono::seconds(2));
   throw std::runtime_error("ktk serve did not become ready; stdout: " + out + " stderr: " + err);
+}
+
+inline const std::string& serve_process::stderr_so_far() {
+  pollfd p{err_fd_, POLLIN, 0};
+  char buf[4096];
+  while (err_fd_ >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0) {
+    auto n = read(err_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    err_.append(buf, static_cast<std::size_t>(n));
+  }
+  return err_;
 }
 
 inline int serve_process::stop(std::chrono::seconds timeout) {
