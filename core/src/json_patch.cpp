@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktk/core/go_json.hpp"
+
 namespace ktk::core {
 namespace {
 
@@ -25,16 +27,6 @@ constexpr std::size_t max_operations = 10000;
 
 api_error does_not_apply() {
   return api_error(422, reason::invalid, "the server rejected our request due to an error in our request");
-}
-
-std::string go_json_kind(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object: return "object";
-    case json::value_t::array: return "array";
-    case json::value_t::string: return "string";
-    case json::value_t::boolean: return "bool";
-    default: return "number";
-  }
 }
 
 // "~1" → "/", "~0" → "~" (RFC 6901; ~1 first, as json-patch decodes).
@@ -213,12 +205,12 @@ bool apply_one(json& doc, const json& op) {
 result<json> apply_json_patch(const json& target, const json& operations) {
   if (operations.is_null()) return target;  // decodes to an empty patch
   if (!operations.is_array()) {
-    return api_error::bad_request("json: cannot unmarshal " + go_json_kind(operations) +
+    return api_error::bad_request("json: cannot unmarshal " + std::string(go_json_kind(operations)) +
                                   " into Go value of type jsonpatch.Patch");
   }
   for (const auto& op : operations) {
     if (!op.is_object() && !op.is_null()) {
-      return api_error::bad_request("json: cannot unmarshal " + go_json_kind(op) +
+      return api_error::bad_request("json: cannot unmarshal " + std::string(go_json_kind(op)) +
                                     " into Go value of type jsonpatch.Operation");
     }
   }

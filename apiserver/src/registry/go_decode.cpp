@@ -15,6 +15,7 @@
 
 #include "http/protobuf_schema.hpp"
 #include "ktk/core/base64.hpp"
+#include "ktk/core/go_json.hpp"
 
 namespace ktk::apiserver::detail {
 namespace {
@@ -51,7 +52,7 @@ struct index {
   std::unordered_map<std::string, std::uint32_t> kinds;  // "apps/v1/Deployment"
 };
 
-const index& tables() {
+const index& decode_index() {
   static const index ix = [] {
     const auto& t = pb::tables();
     index out;
@@ -77,17 +78,6 @@ std::string go_name(const pb::message_info& m) {
 std::string_view struct_name(const pb::message_info& m) {
   std::string_view full = m.name;
   return full.substr(full.rfind('.') + 1);
-}
-
-// How encoding/json names a JSON value in its errors.
-std::string json_kind(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object: return "object";
-    case json::value_t::array: return "array";
-    case json::value_t::string: return "string";
-    case json::value_t::boolean: return "bool";
-    default: return "number";
-  }
 }
 
 // The element type of "[]T" and the value type of "map[K]V"; `fallback` for named
@@ -129,7 +119,7 @@ class walker {
     const auto& info = t.messages[m];
     if (info.special != pb::special_form::none) return special(v, info.special);
     if (!v.is_object()) return type_error(v, go_name(info));
-    const auto& fields = tables().messages[m];
+    const auto& fields = decode_index().messages[m];
     const std::string_view outer = struct_ = struct_name(info);
     for (auto it = v.begin(); it != v.end() && !error; ++it) {
       const pb::field_info* f = fields.find(it.key());
@@ -221,7 +211,9 @@ class walker {
       case pb::special_form::time:
       case pb::special_form::micro_time:
       case pb::special_form::duration:
-        if (!v.is_string()) error = "json: cannot unmarshal " + json_kind(v) + " into Go value of type string";
+        if (!v.is_string()) {
+          error = "json: cannot unmarshal " + std::string(core::go_json_kind(v)) + " into Go value of type string";
+        }
         return;
       case pb::special_form::quantity:
         if (!v.is_string() && !v.is_number()) {
@@ -231,7 +223,7 @@ class walker {
       case pb::special_form::int_or_string:
         if (v.is_string()) return;
         if (!v.is_number()) {
-          error = "json: cannot unmarshal " + json_kind(v) + " into Go value of type int32";
+          error = "json: cannot unmarshal " + std::string(core::go_json_kind(v)) + " into Go value of type int32";
         } else if (!fits(v, pb::wire_kind::int32)) {
           error = "json: cannot unmarshal number " + v.dump() + " into Go value of type int32";
         }
@@ -243,7 +235,7 @@ class walker {
   }
 
   void type_error(const json& v, std::string_view go_type, std::string what = {}) {
-    if (what.empty()) what = json_kind(v);
+    if (what.empty()) what = std::string(core::go_json_kind(v));
     std::string field;
     for (const auto& p : path_) {
       if (!field.empty()) field += '.';
@@ -260,7 +252,7 @@ class walker {
 }  // namespace
 
 std::optional<std::string> go_decode_error(const json& body, std::string_view api_version, std::string_view kind) {
-  const auto& ix = tables();
+  const auto& ix = decode_index();
   std::string key(api_version);
   key += '/';
   key += kind;
