@@ -11,17 +11,12 @@
 #include <vector>
 
 #include "ktk/apiserver/storage/interface.hpp"
+#include "storage_fixtures.hpp"
 
 namespace ktk::apiserver::storage {
 namespace {
 
-object pod(std::string_view ns, std::string_view name, int gen = 0) {
-  object o("v1", "Pod");
-  o.set_namespace(ns);
-  o.set_name(name);
-  o.data()["spec"] = {{"gen", gen}};
-  return o;
-}
+using testing::pod;
 
 std::vector<revision> revisions(const std::vector<event_ptr>& evs) {
   std::vector<revision> out;

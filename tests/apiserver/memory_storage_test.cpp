@@ -1,6 +1,7 @@
 // CRUD, compare-and-swap, resourceVersion stamping, listing (order, namespaces,
 // limit/continue, past revisions, expiry), count, drop_shard and parse_revision.
 #include "ktk/apiserver/storage/interface.hpp"
+#include "storage_fixtures.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,13 +14,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-object pod(std::string_view ns, std::string_view name, int gen = 0) {
-  object o("v1", "Pod");
-  o.set_namespace(ns);
-  o.set_name(name);
-  o.data()["spec"] = {{"gen", gen}};
-  return o;
-}
+using testing::pod;
 
 std::vector<std::string> names(const list_result& r) {
   std::vector<std::string> out;

@@ -2,6 +2,7 @@
 // filtering, 410 Expired, blocking waits with stop and deadline, notify callbacks,
 // dropped shards and the watcher outliving the storage.
 #include "ktk/apiserver/storage/interface.hpp"
+#include "storage_fixtures.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,13 +18,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-object pod(std::string_view ns, std::string_view name, int gen = 0) {
-  object o("v1", "Pod");
-  o.set_namespace(ns);
-  o.set_name(name);
-  o.data()["spec"] = {{"gen", gen}};
-  return o;
-}
+using testing::pod;
 
 // "ADDED ns/name@rev" for each event.
 std::vector<std::string> describe(const std::vector<event_ptr>& evs) {
