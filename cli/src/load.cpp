@@ -88,15 +88,15 @@ struct run_state {
   const load_options& opts;
   const core::resource_info& ri;
   client::client& c;
-  std::string payload;
-  clock_type::time_point t0;
-  std::optional<clock_type::time_point> end;
+  std::string payload{};
+  clock_type::time_point t0{};
+  std::optional<clock_type::time_point> end{};
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> seq{0};
-  std::stop_token halt;  // SIGINT/SIGTERM
-  std::mutex mu;
-  load_stats stats;    // guarded by mu
-  verb_stats window;   // guarded by mu; since the last progress line
+  std::stop_token halt{};  // SIGINT/SIGTERM
+  std::mutex mu{};
+  load_stats stats{};   // guarded by mu
+  verb_stats window{};  // guarded by mu; since the last progress line
 };
 
 void worker(run_state& s, std::size_t index) {

@@ -295,8 +295,8 @@ struct timed_failures {
   ktk::core::fake_clock& clk;
   std::size_t failures;
   api_error error;
-  std::mutex mu;
-  std::vector<ktk::core::clock::time_point> at;
+  std::mutex mu{};
+  std::vector<ktk::core::clock::time_point> at{};
 
   ktk::fakeclient::reactor reactor() {
     return [this](const ktk::fakeclient::action&) -> std::optional<ktk::fakeclient::reaction> {

@@ -22,9 +22,9 @@ namespace net = boost::asio;
 
 struct http_reply {
   unsigned status = 0;
-  std::string content_type;
-  std::string body;
-  std::vector<std::string> warnings;
+  std::string content_type{};
+  std::string body{};
+  std::vector<std::string> warnings{};
   bool keep_alive = true;
   nlohmann::json json() const { return nlohmann::json::parse(body); }
 };

@@ -31,9 +31,9 @@
 namespace ktk::load_test {
 
 struct watcher_spec {
-  std::string name;
-  std::string label_selector;
-  std::function<bool(const json& labels)> selects;  // the same selection, client-side
+  std::string name{};
+  std::string label_selector{};
+  std::function<bool(const json& labels)> selects{};  // the same selection, client-side
   bool slow = false;
   bool disconnects = false;
   bool constant_selection = true;  // false when writes move objects in and out of it

@@ -27,17 +27,17 @@ namespace ktk::client::rest::testing {
 struct script_request {
   int connection = 0;  // 1-based, in accept order
   int index = 0;       // 0-based, on its connection
-  std::string method;
-  std::string target;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::string method{};
+  std::string target{};
+  std::string body{};
+  std::map<std::string, std::string> headers{};  // lower-case names
 };
 
 struct script_reply {
   unsigned status = 200;
   std::string body = "{}";
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers{};
   bool keep_alive = true;  // the Connection header of the answer
   bool close_after = false;  // close right after answering (even when keep_alive said otherwise)
   bool hang_up = false;      // close without answering

@@ -19,13 +19,13 @@ using ktk::sim::detail::pods_to_delete;
 const ktk::core::clock::time_point t0 = ktk::core::parse_rfc3339("2024-01-01T00:00:00Z").value();
 
 struct pod_spec {
-  std::string name;
-  std::string node;
+  std::string name{};
+  std::string node{};
   std::string phase = "Running";
-  std::optional<ktk::core::clock::time_point> ready_since;  // ready when set
+  std::optional<ktk::core::clock::time_point> ready_since{};  // ready when set
   int restarts = 0;
   ktk::core::clock::time_point created = t0;
-  std::optional<std::string> cost;
+  std::optional<std::string> cost{};
 };
 
 object_ptr make(const pod_spec& s) {

@@ -31,13 +31,13 @@
 namespace ktk::apiserver::admission {
 
 struct attributes {
-  std::string operation;  // CREATE, UPDATE, DELETE
+  std::string operation{};  // CREATE, UPDATE, DELETE
   const core::resource_info* info = nullptr;
-  std::string subresource;
-  std::string namespace_;
-  std::string name;
+  std::string subresource{};
+  std::string namespace_{};
+  std::string name{};
   bool dry_run = false;
-  core::json options;  // the CreateOptions / UpdateOptions / DeleteOptions sent along
+  core::json options{};  // the CreateOptions / UpdateOptions / DeleteOptions sent along
   const user_info* user = nullptr;  // null = system:admin
 };
 

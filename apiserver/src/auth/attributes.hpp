@@ -17,15 +17,15 @@ namespace ktk::apiserver::auth {
 
 struct attributes {
   const user_info* user = nullptr;
-  std::string verb;
+  std::string verb{};
   bool resource_request = false;
-  std::string api_group;
-  std::string api_version;
-  std::string resource;
-  std::string subresource;
-  std::string namespace_;
-  std::string name;
-  std::string path;  // non-resource requests
+  std::string api_group{};
+  std::string api_version{};
+  std::string resource{};
+  std::string subresource{};
+  std::string namespace_{};
+  std::string name{};
+  std::string path{};  // non-resource requests
 };
 
 attributes request_attributes(const http::request& req, const user_info& user);

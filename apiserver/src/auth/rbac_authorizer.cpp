@@ -43,9 +43,9 @@ struct subject {
 };
 
 struct binding {
-  std::string name, namespace_;  // namespace_ empty for a ClusterRoleBinding
-  std::string role_kind, role_name;
-  std::vector<subject> subjects;
+  std::string name{}, namespace_{};  // namespace_ empty for a ClusterRoleBinding
+  std::string role_kind{}, role_name{};
+  std::vector<subject> subjects{};
 };
 
 binding binding_of(const core::object& o) {
@@ -204,9 +204,9 @@ std::shared_ptr<rbac_authorizer::snapshot> build(registry& reg, const std::array
   };
   // ClusterRoles: own rules, then aggregation (transitive, cycles cut).
   struct raw_cluster_role {
-    std::vector<policy_rule> rules;
-    std::vector<core::label_selector> selectors;
-    json labels;
+    std::vector<policy_rule> rules{};
+    std::vector<core::label_selector> selectors{};
+    json labels{};
   };
   std::map<std::string, raw_cluster_role> raw;
   for (const auto& o : items(rbac_resources[0])) {

@@ -25,11 +25,11 @@
 namespace ktk::apiserver::auth {
 
 struct policy_rule {
-  std::vector<std::string> verbs;
-  std::vector<std::string> api_groups;
-  std::vector<std::string> resources;
-  std::vector<std::string> resource_names;
-  std::vector<std::string> non_resource_urls;
+  std::vector<std::string> verbs{};
+  std::vector<std::string> api_groups{};
+  std::vector<std::string> resources{};
+  std::vector<std::string> resource_names{};
+  std::vector<std::string> non_resource_urls{};
 };
 
 bool rule_allows(const attributes& a, const policy_rule& r);
@@ -38,14 +38,14 @@ struct decision {
   bool allowed = false;
   // Allowed: which binding allowed it ("RBAC: allowed by ClusterRoleBinding ...").
   // Denied: the errors met on the way ("RBAC: clusterrole... \"x\" not found"), or "".
-  std::string reason;
+  std::string reason{};
 };
 
 // What a SelfSubjectRulesReview answers.
 struct rules_result {
-  std::vector<policy_rule> resource_rules;
-  std::vector<policy_rule> non_resource_rules;
-  std::string evaluation_error;
+  std::vector<policy_rule> resource_rules{};
+  std::vector<policy_rule> non_resource_rules{};
+  std::string evaluation_error{};
 };
 
 class rbac_authorizer {

@@ -17,21 +17,21 @@
 namespace ktk::apiserver::http {
 
 struct request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded, without the query
-  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
-  std::string accept;
-  std::string content_type;
-  std::string user_agent;
-  std::string body;
+  std::string method{};  // "GET", "POST", ...
+  std::string path{};  // percent-decoded, without the query
+  std::vector<std::pair<std::string, std::string>> query{};  // decoded, in order
+  std::string accept{};
+  std::string content_type{};
+  std::string user_agent{};
+  std::string body{};
   // Who sent it, as the session authenticated it; null = authentication is off.
-  std::shared_ptr<const user_info> user;
+  std::shared_ptr<const user_info> user{};
   // Impersonate-User, -Group (repeatable), -Uid and -Extra-KEY headers: the identity
   // the request asks to act as (the router checks the sender may).
-  std::string impersonate_user;
-  std::vector<std::string> impersonate_groups;
-  std::string impersonate_uid;
-  std::vector<std::pair<std::string, std::string>> impersonate_extra;  // key (lower-case, unescaped), value
+  std::string impersonate_user{};
+  std::vector<std::string> impersonate_groups{};
+  std::string impersonate_uid{};
+  std::vector<std::pair<std::string, std::string>> impersonate_extra{};  // key (lower-case, unescaped), value
 
   bool impersonating() const {
     return !impersonate_user.empty() || !impersonate_groups.empty() || !impersonate_uid.empty() ||
@@ -50,8 +50,8 @@ struct request {
 struct response {
   unsigned status = 200;
   std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::string> warnings;  // sent as `Warning: 299 - "..."`
+  std::string body{};
+  std::vector<std::string> warnings{};  // sent as `Warning: 299 - "..."`
 };
 
 }  // namespace ktk::apiserver::http

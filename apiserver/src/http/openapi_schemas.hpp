@@ -101,16 +101,16 @@ std::string crd_model_name(const core::gvk& k);
 
 // One resource of a group-version, as the paths need it.
 struct resource {
-  core::resource_info info;
-  std::string schema_name;       // the kind's definition name
-  std::string list_schema_name;  // its List's definition name
+  core::resource_info info{};
+  std::string schema_name{};     // the kind's definition name
+  std::string list_schema_name{};  // its List's definition name
   bool custom = false;           // from a CRD: no strategic merge patch
 };
 
 // The resources of one group-version with the definitions they need (v2 or v3 form).
 struct group_version_content {
-  std::vector<resource> resources;
-  definitions defs;  // the kinds' schemas (and CRD ones); references resolved later
+  std::vector<resource> resources{};
+  definitions defs{};  // the kinds' schemas (and CRD ones); references resolved later
 };
 
 // Every group-version the documents describe: the mapper's and the served versions of the CRDs.

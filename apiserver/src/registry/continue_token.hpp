@@ -14,8 +14,8 @@ namespace ktk::apiserver::detail {
 
 struct continue_position {
   storage::revision rev = 0;  // -1: at the newest revision
-  core::object_key after;  // the last key of the previous page
-  std::optional<std::int64_t> remaining;  // items after `after` at rev, when known
+  core::object_key after{};  // the last key of the previous page
+  std::optional<std::int64_t> remaining{};  // items after `after` at rev, when known
 };
 
 std::string encode_continue(const continue_position& p);

@@ -25,9 +25,9 @@ struct notification {
   kind type = kind::add;
   bool initial = false;      // add: part of the handler's initial list
   bool tombstone = false;    // remove: obj is the cache's last state, not the server's
-  core::object_ptr obj;      // add: the object; update: new; remove: last state
-  core::object_ptr old;      // update: old
-  std::string key;           // remove with tombstone
+  core::object_ptr obj{};    // add: the object; update: new; remove: last state
+  core::object_ptr old{};    // update: old
+  std::string key{};         // remove with tombstone
 };
 
 // True on a handler's thread (any informer's), where joining informer threads could

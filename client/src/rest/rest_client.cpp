@@ -21,11 +21,11 @@ constexpr std::string_view json_type = "application/json";
 
 // One request about a resource.
 struct call {
-  std::string_view method;
+  std::string_view method{};
   const core::resource_info& info;
-  std::string_view name;  // for errors the server does not explain
-  std::string target;
-  std::string body;
+  std::string_view name{};  // for errors the server does not explain
+  std::string target{};
+  std::string body{};
   std::string_view content_type = json_type;
   std::vector<std::string>* warnings = nullptr;
 };

@@ -23,7 +23,7 @@ namespace ktk::core::detail {
 // One managedFields entry, decoded.
 struct managed_entry {
   std::string manager, operation, api_version, subresource, time;
-  field_set fields;
+  field_set fields{};
 
   // BuildManagerIdentifier: the JSON of the entry without time and fields; appliers
   // are one manager whatever apiVersion they use.
@@ -46,13 +46,13 @@ struct field_mask {
   struct entry;
   bool strip = false;    // the node is never a member (stripMetaManager)
   bool exclude = false;  // the node and everything under it are not tracked (reset fields)
-  std::vector<entry> children;
+  std::vector<entry> children{};
 
   const field_mask* child(std::string_view name) const;
 };
 struct field_mask::entry {
-  std::string first;  // the field name
-  field_mask second;
+  std::string first{};  // the field name
+  field_mask second{};
 };
 
 // strip_meta's paths plus `reset_fields` (dotted, e.g. "status").

@@ -27,12 +27,12 @@ using type_spec = std::map<std::string, field_spec, std::less<>>;
 
 // One field of a built-in struct type.
 struct field_spec {
-  std::string type;                 // struct type of the value (of the elements for lists)
+  std::string type{};               // struct type of the value (of the elements for lists)
   bool smp_merge = false;           // patchStrategy:"merge"
   bool smp_replace = false;         // patchStrategy:"replace" on a map
-  std::string smp_key;              // patchMergeKey
+  std::string smp_key{};            // patchMergeKey
   list_type ssa = list_type::atomic;  // for lists
-  std::vector<std::pair<std::string, json>> ssa_keys;  // listMapKeys, with their defaults (null: none)
+  std::vector<std::pair<std::string, json>> ssa_keys{};  // listMapKeys, with their defaults (null: none)
   bool atomic = false;              // +structType=atomic / +mapType=atomic
   bool elem_atomic = false;         // list elements are atomic structs
   const type_spec* resolved = nullptr;  // `type` looked up once the table is built

@@ -26,7 +26,7 @@ inline constexpr std::string_view phase_done = "DONE";        // its Pod succeed
 inline constexpr std::string_view condition_schedule_valid = "ScheduleValid";
 
 struct at_spec {
-  std::string schedule;  // RFC 3339, "2023-05-21T02:00:00Z"
+  std::string schedule{};  // RFC 3339, "2023-05-21T02:00:00Z"
   // v1 Containers, kept as JSON: they go to the Pod exactly as written.
   core::json containers = core::json::array();
 
@@ -34,7 +34,7 @@ struct at_spec {
 };
 
 struct at_status {
-  std::string phase;  // "" until the operator first sees the At
+  std::string phase{};  // "" until the operator first sees the At
   core::json conditions = core::json::array();  // metav1.Conditions (see conditions.hpp)
 
   bool operator==(const at_status&) const = default;
@@ -45,8 +45,8 @@ struct at {
   static constexpr std::string_view kind = "At";
 
   core::json metadata = core::json::object();  // the server's, kept whole (uid, resourceVersion ...)
-  at_spec spec;
-  at_status status;
+  at_spec spec{};
+  at_status status{};
 };
 
 // JSON as the CRD has it; empty fields are left out, so that a status write does not

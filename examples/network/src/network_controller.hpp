@@ -41,7 +41,7 @@ struct controller_options {
   // Told of every failed sync (the key and the error) before it is retried, as
   // client-go's utilruntime.HandleError. Default: one line on stderr. Called from
   // worker threads, possibly several at once; must not throw.
-  std::function<void(const std::string& key, const core::api_error& e)> on_error;
+  std::function<void(const std::string& key, const core::api_error& e)> on_error{};
 };
 
 class network_controller {

@@ -25,16 +25,16 @@ inline const core::gvk config_map_kind{"", "v1", "ConfigMap"};
 
 // spec: what the user wants. The CRD schema has checked both fields' syntax.
 struct network_spec {
-  std::string cidr;
-  std::string gateway;
+  std::string cidr{};
+  std::string gateway{};
   bool operator==(const network_spec&) const = default;
 };
 
 // status: what the controller last did.
 struct network_status {
   std::int64_t observed_generation = 0;  // metadata.generation acted on
-  std::string config_map;                // the ConfigMap it manages; "" when none
-  std::string message;                   // why it could not; "" when it could
+  std::string config_map{};              // the ConfigMap it manages; "" when none
+  std::string message{};                 // why it could not; "" when it could
   bool operator==(const network_status&) const = default;
 };
 

@@ -21,9 +21,9 @@ namespace ktk::examples::virtualmachine {
 
 // A machine as the provider knows it.
 struct machine {
-  std::string name;  // the controller uses "<namespace>/<name>" of the VirtualMachine
+  std::string name{};  // the controller uses "<namespace>/<name>" of the VirtualMachine
   std::int64_t cpu = 1;
-  std::string memory;
+  std::string memory{};
   auto operator<=>(const machine&) const = default;
 };
 

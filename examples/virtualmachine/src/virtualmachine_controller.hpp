@@ -35,7 +35,7 @@ struct options {
   int max_concurrent_reconciles = 1;
   // Backoff of failed reconciles; the controller's default (5 ms doubling up to
   // 1000 s, at most 10 per second overall) when null.
-  std::shared_ptr<client::workqueue::rate_limiter<client::controller::request>> rate_limiter;
+  std::shared_ptr<client::workqueue::rate_limiter<client::controller::request>> rate_limiter{};
   // Stamps the conditions' lastTransitionTime; not owned; the manager's clock when null.
   core::clock* clock = nullptr;
 };

@@ -33,12 +33,12 @@ inline constexpr std::string_view condition_ready = "Ready";
 
 struct virtual_machine_spec {
   std::int64_t cpu = 1;  // at least 1 (the CRD says so)
-  std::string memory;    // a quantity: "2Gi"
+  std::string memory{};  // a quantity: "2Gi"
 };
 
 struct virtual_machine_status {
-  std::string phase;     // "" until the controller has seen the object
-  core::json conditions; // metav1.Condition array (ktk/client/controller/conditions.hpp); null: none
+  std::string phase{};   // "" until the controller has seen the object
+  core::json conditions{};  // metav1.Condition array (ktk/client/controller/conditions.hpp); null: none
 };
 
 struct virtual_machine {
@@ -46,8 +46,8 @@ struct virtual_machine {
   static constexpr std::string_view kind = "VirtualMachine";
 
   core::json metadata = core::json::object();
-  virtual_machine_spec spec;
-  virtual_machine_status status;
+  virtual_machine_spec spec{};
+  virtual_machine_status status{};
 
   core::object_key key() const {
     return {metadata.value("namespace", std::string()), metadata.value("name", std::string())};

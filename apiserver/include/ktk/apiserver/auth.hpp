@@ -22,10 +22,10 @@ namespace ktk::apiserver {
 
 // user.Info: the identity a request acts as.
 struct user_info {
-  std::string name;
-  std::string uid;
-  std::vector<std::string> groups;
-  std::map<std::string, std::vector<std::string>> extra;
+  std::string name{};
+  std::string uid{};
+  std::vector<std::string> groups{};
+  std::map<std::string, std::vector<std::string>> extra{};
 
   bool in_group(std::string_view g) const {
     for (const auto& x : groups) {
@@ -44,8 +44,8 @@ inline constexpr const char* unauthenticated = "system:unauthenticated";
 
 // A bearer token and the identity it authenticates as (system:authenticated is added).
 struct token_user {
-  std::string token;
-  user_info user;
+  std::string token{};
+  user_info user{};
 };
 
 // kube-apiserver's --token-auth-file: one `token,user,uid[,"group1,group2"]` per line;

@@ -15,21 +15,21 @@
 namespace ktk::apiserver {
 
 struct generated_certs {
-  std::string ca_cert;  // PEM
-  std::string ca_key;
-  std::string server_cert;
-  std::string server_key;
-  std::string client_cert;  // CN=ktk-admin, O=system:masters
-  std::string client_key;
+  std::string ca_cert{};  // PEM
+  std::string ca_key{};
+  std::string server_cert{};
+  std::string server_key{};
+  std::string client_cert{};  // CN=ktk-admin, O=system:masters
+  std::string client_key{};
   // A key pair for signing service-account tokens (kube-apiserver's
   // --service-account-signing-key-file / --service-account-key-file).
-  std::string service_account_key;         // private, PEM
-  std::string service_account_public_key;  // public, PEM
+  std::string service_account_key{};       // private, PEM
+  std::string service_account_public_key{};  // public, PEM
 };
 
 struct client_certificate {
-  std::string cert;  // PEM
-  std::string key;
+  std::string cert{};  // PEM
+  std::string key{};
 };
 
 // `hosts` become the serving certificate's subjectAltNames (IP addresses as IP

@@ -35,8 +35,8 @@ struct crd_read_options {
 // crd_install_error naming the file (and line) when one cannot be read or parsed, or
 // holds a CRD of an apiVersion other than v1 and v1beta1.
 struct crd_document {
-  core::object crd;
-  std::filesystem::path file;  // where it came from, for error messages
+  core::object crd{};
+  std::filesystem::path file{};  // where it came from, for error messages
 };
 std::vector<crd_document> read_crds(const std::vector<std::filesystem::path>& paths,
                                     const crd_read_options& opts = {});

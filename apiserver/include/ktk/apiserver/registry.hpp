@@ -43,7 +43,7 @@ struct registry_options {
   // Time source for creationTimestamp, deletionTimestamp, managedFields and event TTL.
   core::clock* clock = &core::real_clock::instance();
   // The store; null = a new memory store with `history` events per resource.
-  std::shared_ptr<storage::interface> storage;
+  std::shared_ptr<storage::interface> storage{};
   std::size_t history = 10000;
   // Events (core/v1) expire this long after their last write, like --event-ttl.
   std::chrono::seconds event_ttl = std::chrono::hours(1);
@@ -60,32 +60,32 @@ enum class field_validation { ignore, warn, strict };
 
 // Request options, named after the query parameters they come from.
 struct get_options {
-  std::string resource_version;  // "" or "0"; anything else: not older than
+  std::string resource_version{};  // "" or "0"; anything else: not older than
 };
 
 struct list_options {
-  std::string label_selector;
-  std::string field_selector;
+  std::string label_selector{};
+  std::string field_selector{};
   std::int64_t limit = 0;
-  std::string continue_token;
-  std::string resource_version;
-  std::string resource_version_match;  // "", "NotOlderThan", "Exact"
+  std::string continue_token{};
+  std::string resource_version{};
+  std::string resource_version_match{};  // "", "NotOlderThan", "Exact"
 };
 
 struct watch_options {
-  std::string label_selector;
-  std::string field_selector;
-  std::string resource_version;
-  std::string resource_version_match;
+  std::string label_selector{};
+  std::string field_selector{};
+  std::string resource_version{};
+  std::string resource_version_match{};
   bool allow_bookmarks = false;
-  std::optional<bool> send_initial_events;
+  std::optional<bool> send_initial_events{};
 };
 
 struct write_options {
   bool dry_run = false;
-  std::string field_manager;                  // "" = recorded as "ktk"
-  std::optional<field_validation> validation;  // default: warn
-  std::string subresource;                    // "", "status", "scale", "binding"
+  std::string field_manager{};                // "" = recorded as "ktk"
+  std::optional<field_validation> validation{};  // default: warn
+  std::string subresource{};                  // "", "status", "scale", "binding"
   bool force = false;                         // server-side apply: take ownership on conflict
   // Warnings (the HTTP Warning header) are appended here when not null.
   std::vector<std::string>* warnings = nullptr;
@@ -95,21 +95,21 @@ struct write_options {
 
 struct delete_options {
   bool dry_run = false;
-  std::optional<std::int64_t> grace_period_seconds;
-  std::string propagation_policy;  // "", "Orphan", "Background", "Foreground"
-  std::optional<std::string> precondition_uid;
-  std::optional<std::string> precondition_resource_version;
+  std::optional<std::int64_t> grace_period_seconds{};
+  std::string propagation_policy{};  // "", "Orphan", "Background", "Foreground"
+  std::optional<std::string> precondition_uid{};
+  std::optional<std::string> precondition_resource_version{};
   std::vector<std::string>* warnings = nullptr;
   const user_info* user = nullptr;  // as in write_options
 };
 
 struct object_list {
-  std::string api_version;
-  std::string kind;  // "PodList"
-  std::vector<object_ptr> items;
-  std::string resource_version;
-  std::string continue_token;
-  std::optional<std::int64_t> remaining_item_count;
+  std::string api_version{};
+  std::string kind{};  // "PodList"
+  std::vector<object_ptr> items{};
+  std::string resource_version{};
+  std::string continue_token{};
+  std::optional<std::int64_t> remaining_item_count{};
 
   // The list as the API returns it: {"apiVersion","kind","metadata":{...},"items":[...]}.
   core::json to_json() const;
@@ -118,7 +118,7 @@ struct object_list {
 // What a delete did: the object is gone (`deleted`), or it is kept with a
 // deletionTimestamp until its finalizers (or graceful deletion) let it go.
 struct delete_result {
-  object_ptr object;
+  object_ptr object{};
   bool deleted = false;
 };
 

@@ -30,17 +30,17 @@ namespace ktk::apiserver {
 // HTTPS: the serving certificate and key (PEM); client certificates signed by
 // client_ca_pem are verified when presented.
 struct tls_config {
-  std::string certificate_pem;
-  std::string private_key_pem;
-  std::string client_ca_pem;
+  std::string certificate_pem{};
+  std::string private_key_pem{};
+  std::string client_ca_pem{};
 };
 
 // Authentication. When enabled, a request that presents none of these gets 401
 // Unauthorized, as kube-apiserver with anonymous auth off. Without it every request
 // acts as system:admin in system:masters.
 struct auth_config {
-  std::vector<std::string> tokens;   // "Authorization: Bearer TOKEN", acting as "admin" in system:masters
-  std::vector<token_user> users;     // tokens with their own identities (auth.hpp)
+  std::vector<std::string> tokens{};  // "Authorization: Bearer TOKEN", acting as "admin" in system:masters
+  std::vector<token_user> users{};   // tokens with their own identities (auth.hpp)
   // A client certificate verified against tls.client_ca_pem: its CN is the user, its
   // O entries the groups.
   bool client_certificates = false;
@@ -63,8 +63,8 @@ struct server_options {
   std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};
   // The longest a watch stays open when the client gives no timeoutSeconds (kube: 30-60 min).
   std::chrono::seconds max_watch_timeout{1800};
-  std::optional<tls_config> tls;  // HTTPS when set
-  auth_config auth;
+  std::optional<tls_config> tls{};  // HTTPS when set
+  auth_config auth{};
   // rbac: Roles and bindings decide (403 Forbidden otherwise), and the default
   // ClusterRoles and bindings (cluster-admin, view, edit, admin, system:discovery, ...)
   // are created at start when absent.

@@ -27,10 +27,10 @@ enum class watch_event_type { added, modified, deleted, bookmark, error };
 std::string_view to_string(watch_event_type t);
 
 struct watch_event {
-  watch_event_type type;
+  watch_event_type type{};
   // The object; for bookmarks an object carrying only apiVersion, kind and
   // metadata.resourceVersion (and annotations); for errors a Status.
-  core::object_ptr object;
+  core::object_ptr object{};
 };
 
 // One consumer; not thread-safe except set_notify's callback, which may fire on any thread.

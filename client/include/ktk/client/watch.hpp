@@ -22,8 +22,8 @@ std::string_view to_string(event_type t);
 std::optional<event_type> event_type_from_string(std::string_view s);
 
 struct watch_event {
-  event_type type;
-  core::object_ptr object;  // for error: the Status object
+  event_type type{};
+  core::object_ptr object{};  // for error: the Status object
 };
 
 // A stream of events for one consumer (not thread-safe).

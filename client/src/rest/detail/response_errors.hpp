@@ -16,16 +16,16 @@ namespace ktk::client::rest::detail {
 
 // What a request was about, for errors that the server did not explain.
 struct request_context {
-  std::string_view method;  // "GET", "POST" ...
-  core::group_resource gr;  // empty for non-resource requests (discovery)
-  std::string_view name;
+  std::string_view method{};  // "GET", "POST" ...
+  core::group_resource gr{};  // empty for non-resource requests (discovery)
+  std::string_view name{};
 };
 
 struct answer {
   unsigned status = 0;
-  std::string_view content_type;
-  std::string_view body;
-  std::optional<int> retry_after;  // the Retry-After header, in seconds
+  std::string_view content_type{};
+  std::string_view body{};
+  std::optional<int> retry_after{};  // the Retry-After header, in seconds
 };
 
 // A non-2xx answer: the Status it carries (its code filled from the HTTP status when

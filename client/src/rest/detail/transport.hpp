@@ -28,19 +28,19 @@
 namespace ktk::client::rest::detail {
 
 struct http_request {
-  std::string_view method;  // "GET", "POST", "PUT", "PATCH", "DELETE"
-  std::string target;       // path and query, without the server URL's path prefix
-  std::string body;
-  std::string_view content_type;  // of the body
+  std::string_view method{};  // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string target{};     // path and query, without the server URL's path prefix
+  std::string body{};
+  std::string_view content_type{};  // of the body
   std::string_view accept = "application/json";
 };
 
 struct http_response {
   unsigned status = 0;
-  std::string content_type;
-  std::string body;
-  std::vector<std::string> warnings;  // the texts of 299 Warning headers
-  std::optional<int> retry_after;     // seconds
+  std::string content_type{};
+  std::string body{};
+  std::vector<std::string> warnings{};  // the texts of 299 Warning headers
+  std::optional<int> retry_after{};   // seconds
 };
 
 // The body of a streaming answer, read as it arrives (not thread-safe; one reader).
@@ -50,8 +50,8 @@ class body_reader {
   enum class status { data, end, waiting, failed };
   struct chunk {
     status st = status::waiting;
-    std::string_view data;  // for data: valid until the next read
-    std::string error;      // for failed
+    std::string_view data{};  // for data: valid until the next read
+    std::string error{};    // for failed
   };
   // The next bytes of the body: data; end once the body is complete; waiting when stop
   // or the deadline came first (the read stays in flight for the next call); failed
@@ -60,8 +60,8 @@ class body_reader {
 };
 
 struct stream_answer {
-  http_response head;                 // status and headers; the whole body when not 2xx
-  std::unique_ptr<body_reader> body;  // the body as it arrives, for a 2xx answer
+  http_response head{};               // status and headers; the whole body when not 2xx
+  std::unique_ptr<body_reader> body{};  // the body as it arrives, for a 2xx answer
 };
 
 class transport {

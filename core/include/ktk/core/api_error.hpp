@@ -44,19 +44,19 @@ inline constexpr const char* service_unavailable = "ServiceUnavailable";
 }  // namespace reason
 
 struct status_cause {
-  std::string reason;  // "FieldValueRequired"; omitted when empty
-  std::string message;
-  std::string field;   // omitted when empty
+  std::string reason{};  // "FieldValueRequired"; omitted when empty
+  std::string message{};
+  std::string field{};  // omitted when empty
   auto operator<=>(const status_cause&) const = default;
 };
 
 struct status_details {
-  std::string name;
-  std::string group;
-  std::string kind;
-  std::string uid;
-  std::vector<status_cause> causes;
-  std::optional<int> retry_after_seconds;
+  std::string name{};
+  std::string group{};
+  std::string kind{};
+  std::string uid{};
+  std::vector<status_cause> causes{};
+  std::optional<int> retry_after_seconds{};
 };
 
 // A failed API call. It is also an exception type, thrown only by result<T>::value()

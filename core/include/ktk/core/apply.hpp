@@ -22,19 +22,19 @@
 namespace ktk::core {
 
 struct apply_options {
-  std::string manager;       // fieldManager; required for apply (422 Invalid PatchOptions when empty)
+  std::string manager{};     // fieldManager; required for apply (422 Invalid PatchOptions when empty)
   bool force = false;
-  std::string timestamp;     // RFC 3339, stamped on the manager's entry (now when empty)
-  group_kind gk;             // the kind, for list merge keys of built-ins
-  std::string api_version;   // stamped on managedFields entries; an apply must match it (400)
+  std::string timestamp{};   // RFC 3339, stamped on the manager's entry (now when empty)
+  group_kind gk{};           // the kind, for list merge keys of built-ins
+  std::string api_version{};  // stamped on managedFields entries; an apply must match it (400)
   // A custom resource's openAPIV3Schema (borrowed for the call; may be null): its
   // x-kubernetes-list-type / -list-map-keys / -map-type decide how lists and maps
   // merge. Without it every list of a custom resource is atomic.
   const json* schema = nullptr;
-  std::string subresource;   // "status" for writes through /status; part of the entry's identity
+  std::string subresource{};  // "status" for writes through /status; part of the entry's identity
   // Dotted paths whose ownership is not tracked (kube's reset fields), e.g. {"status"}
   // for the main resource of a kind with a status subresource.
-  std::vector<std::string> reset_fields;
+  std::vector<std::string> reset_fields{};
 };
 
 // Applies `applied` (the user's configuration: apiVersion, kind, metadata.name and the

@@ -20,7 +20,7 @@ std::optional<std::string> base64_decode(std::string_view in);
 // decoded size, or the offset Go names in "illegal base64 data at input byte N".
 struct go_base64_scan {
   std::size_t size = 0;
-  std::optional<std::size_t> corrupt_at;
+  std::optional<std::size_t> corrupt_at{};
 };
 go_base64_scan scan_go_base64(std::string_view in);
 

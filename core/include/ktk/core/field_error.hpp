@@ -26,9 +26,9 @@ struct field_error {
   };
 
   type kind = type::invalid;
-  std::string field;      // "spec.template.spec.containers[0].image"
-  std::string bad_value;  // already rendered as Go's %#v would: "\"Foo\"", "3", "" when none
-  std::string detail;
+  std::string field{};    // "spec.template.spec.containers[0].image"
+  std::string bad_value{};  // already rendered as Go's %#v would: "\"Foo\"", "3", "" when none
+  std::string detail{};
 
   static field_error required(std::string field, std::string detail = {});
   static field_error forbidden(std::string field, std::string detail);

@@ -23,9 +23,9 @@
 namespace ktk::core {
 
 struct field_requirement {
-  std::string field;
+  std::string field{};
   bool negated = false;  // != rather than = / ==
-  std::string value;
+  std::string value{};
   auto operator<=>(const field_requirement&) const = default;
 };
 

@@ -13,8 +13,8 @@
 namespace ktk::core {
 
 struct group_version {
-  std::string group;    // "" for the core group
-  std::string version;  // "v1"
+  std::string group{};  // "" for the core group
+  std::string version{};  // "v1"
 
   // Parses an apiVersion: "v1" → {"", "v1"}, "apps/v1" → {"apps", "v1"}.
   static group_version parse(std::string_view api_version);
@@ -25,9 +25,9 @@ struct group_version {
 
 // A kind in a group and version; the type of an object.
 struct gvk {
-  std::string group;
-  std::string version;
-  std::string kind;
+  std::string group{};
+  std::string version{};
+  std::string kind{};
 
   static gvk from_api_version(std::string_view api_version, std::string_view kind);
   std::string api_version() const { return group_version{group, version}.str(); }
@@ -38,9 +38,9 @@ struct gvk {
 
 // A resource (plural, lower case) in a group and version; the URL path of a type.
 struct gvr {
-  std::string group;
-  std::string version;
-  std::string resource;
+  std::string group{};
+  std::string version{};
+  std::string resource{};
 
   group_version gv() const { return {group, version}; }
   // "deployments.apps" / "pods": kube-apiserver's qualified resource, used in errors.
@@ -51,23 +51,23 @@ struct gvr {
 
 // Group + kind, as used by kube-apiserver's Invalid errors.
 struct group_kind {
-  std::string group;
-  std::string kind;
+  std::string group{};
+  std::string kind{};
   auto operator<=>(const group_kind&) const = default;
 };
 
 // Group + resource, as used by NotFound / AlreadyExists / Conflict errors.
 struct group_resource {
-  std::string group;
-  std::string resource;
+  std::string group{};
+  std::string resource{};
   std::string str() const { return group.empty() ? resource : resource + "." + group; }
   auto operator<=>(const group_resource&) const = default;
 };
 
 // A namespaced name. Cluster-scoped objects have an empty namespace_.
 struct object_key {
-  std::string namespace_;
-  std::string name;
+  std::string namespace_{};
+  std::string name{};
 
   std::string str() const { return namespace_.empty() ? name : namespace_ + "/" + name; }
   auto operator<=>(const object_key&) const = default;

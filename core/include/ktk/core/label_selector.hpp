@@ -23,9 +23,9 @@ namespace ktk::core {
 struct label_requirement {
   // greater_than / less_than are the string syntax's `a>5` / `a<5` (integer compare).
   enum class op { equals, not_equals, in, not_in, exists, does_not_exist, greater_than, less_than };
-  std::string key;
+  std::string key{};
   op operator_ = op::equals;
-  std::vector<std::string> values;  // sorted; one for equals / not_equals / greater_than / less_than
+  std::vector<std::string> values{};  // sorted; one for equals / not_equals / greater_than / less_than
 
   bool matches(const json& labels) const;
   auto operator<=>(const label_requirement&) const = default;

@@ -27,12 +27,12 @@
 namespace ktk::core {
 
 struct owner_reference {
-  std::string api_version;
-  std::string kind;
-  std::string name;
-  std::string uid;
-  std::optional<bool> controller;
-  std::optional<bool> block_owner_deletion;
+  std::string api_version{};
+  std::string kind{};
+  std::string name{};
+  std::string uid{};
+  std::optional<bool> controller{};
+  std::optional<bool> block_owner_deletion{};
   auto operator<=>(const owner_reference&) const = default;
 };
 void to_json(json& j, const owner_reference& r);

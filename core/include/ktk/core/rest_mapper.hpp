@@ -21,15 +21,15 @@
 namespace ktk::core {
 
 struct resource_info {
-  gvr resource;                     // {"apps", "v1", "deployments"}
-  std::string kind;                 // "Deployment"
-  std::string list_kind;            // "DeploymentList"
-  std::string singular;             // "deployment"
+  gvr resource{};                   // {"apps", "v1", "deployments"}
+  std::string kind{};               // "Deployment"
+  std::string list_kind{};          // "DeploymentList"
+  std::string singular{};           // "deployment"
   bool namespaced = true;
-  std::vector<std::string> short_names;   // {"deploy"}
-  std::vector<std::string> categories;    // {"all"}
-  std::vector<std::string> verbs;         // create delete deletecollection get list patch update watch
-  std::vector<std::string> subresources;  // {"status", "scale"}
+  std::vector<std::string> short_names{};  // {"deploy"}
+  std::vector<std::string> categories{};  // {"all"}
+  std::vector<std::string> verbs{};       // create delete deletecollection get list patch update watch
+  std::vector<std::string> subresources{};  // {"status", "scale"}
 
   gvk group_version_kind() const { return {resource.group, resource.version, kind}; }
   group_resource gr() const { return {resource.group, resource.resource}; }

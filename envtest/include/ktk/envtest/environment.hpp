@@ -47,12 +47,12 @@ std::optional<mode> parse_mode(std::string_view s);
 
 struct environment_options {
   // nullopt: `existing` when USE_EXISTING_CLUSTER is true, else `embedded`.
-  std::optional<envtest::mode> mode;
+  std::optional<envtest::mode> mode{};
 
   // CRDs to install: files and folders (YAML or JSON, multi-document, recursive;
   // v1beta1 converted with a warning) and objects.
-  std::vector<std::filesystem::path> crd_paths;
-  std::vector<core::object> crds;
+  std::vector<std::filesystem::path> crd_paths{};
+  std::vector<core::object> crds{};
   // A crd_path that does not exist fails start() unless this is false.
   bool error_if_crd_path_missing = true;
   // existing mode: delete the CRDs this environment installed when it stops.
@@ -60,48 +60,48 @@ struct environment_options {
 
   // Admission webhook configurations to install, pointed at a local webhook server
   // (webhook_install.hpp); after the CRDs. In existing mode they are deleted at stop.
-  webhook_install_options webhook;
+  webhook_install_options webhook{};
 
   // etcd mode: client URLs of an etcd to use ("http://a:2379,http://b:2379"); "" = launch one.
-  std::string etcd_url;
+  std::string etcd_url{};
   // embedded and etcd modes: how many past events a watch can resume from.
   std::size_t watch_history = 10000;
 
   // binaries mode: where to look after KUBEBUILDER_ASSETS; extra kube-apiserver flags
   // ("--feature-gates=..."), which override the defaults of the same name.
-  std::filesystem::path binary_assets_directory;
-  std::vector<std::string> apiserver_flags;
+  std::filesystem::path binary_assets_directory{};
+  std::vector<std::string> apiserver_flags{};
 
   // existing mode: the kubeconfig and context; "" = the loading rules (KUBECONFIG,
   // ~/.kube/config) and their current-context.
-  std::filesystem::path kubeconfig;
-  std::string context;
+  std::filesystem::path kubeconfig{};
+  std::string context{};
 
   // Where certificates, the kubeconfig, etcd's data and the children's output go;
   // "" = a new temporary directory, removed at stop().
-  std::filesystem::path work_dir;
+  std::filesystem::path work_dir{};
   // nullopt = KUBEBUILDER_ATTACH_CONTROL_PLANE_OUTPUT.
-  std::optional<bool> attach_output;
+  std::optional<bool> attach_output{};
   // nullopt = KUBEBUILDER_CONTROLPLANE_START_TIMEOUT / _STOP_TIMEOUT, else 60 s / 20 s.
-  std::optional<std::chrono::milliseconds> start_timeout;
-  std::optional<std::chrono::milliseconds> stop_timeout;
+  std::optional<std::chrono::milliseconds> start_timeout{};
+  std::optional<std::chrono::milliseconds> stop_timeout{};
 };
 
 // What a start() saw: a warning per v1beta1 CRD converted, per missing path skipped.
 struct start_report {
-  std::vector<std::string> warnings;
-  std::vector<std::string> crds;  // names of the CRDs installed
+  std::vector<std::string> warnings{};
+  std::vector<std::string> crds{};  // names of the CRDs installed
   std::chrono::milliseconds took{0};
 };
 
 // An identity add_user made: its connection settings, a kubeconfig for kubectl, and a
 // client.
 struct user {
-  std::string name;
-  std::vector<std::string> groups;
-  client::rest::rest_config config;
-  std::filesystem::path kubeconfig;
-  std::shared_ptr<client::client> client;
+  std::string name{};
+  std::vector<std::string> groups{};
+  client::rest::rest_config config{};
+  std::filesystem::path kubeconfig{};
+  std::shared_ptr<client::client> client{};
 };
 
 class environment {

@@ -29,11 +29,11 @@ namespace ktk::envtest {
 class process;
 
 struct etcd_options {
-  std::filesystem::path binary;    // "" = find_binary("etcd")
+  std::filesystem::path binary{};  // "" = find_binary("etcd")
   // "" = a temporary dir, removed at stop. A given one is kept; etcd's output then
   // goes to "<data_dir>.output" beside it (removed at stop) instead of a temp dir.
-  std::filesystem::path data_dir;
-  std::vector<std::string> extra_args;
+  std::filesystem::path data_dir{};
+  std::vector<std::string> extra_args{};
   std::chrono::milliseconds start_timeout{60000};
   std::chrono::milliseconds stop_timeout{20000};
   bool attach_output = false;

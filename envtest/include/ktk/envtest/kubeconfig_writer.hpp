@@ -13,12 +13,12 @@
 namespace ktk::envtest {
 
 struct kubeconfig_spec {
-  std::string server;               // "http://127.0.0.1:PORT"
+  std::string server{};             // "http://127.0.0.1:PORT"
   std::string context = "ktk";
-  std::string ca_data_base64;       // certificate-authority-data, when TLS is on
-  std::string token;                // a bearer token, when authentication is on
-  std::string client_certificate_base64;  // client-certificate-data
-  std::string client_key_base64;          // client-key-data
+  std::string ca_data_base64{};     // certificate-authority-data, when TLS is on
+  std::string token{};              // a bearer token, when authentication is on
+  std::string client_certificate_base64{};  // client-certificate-data
+  std::string client_key_base64{};        // client-key-data
   std::string namespace_ = "default";
 };
 

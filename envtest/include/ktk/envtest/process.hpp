@@ -30,15 +30,15 @@
 namespace ktk::envtest {
 
 struct process_options {
-  std::filesystem::path binary;
-  std::vector<std::string> args;
+  std::filesystem::path binary{};
+  std::vector<std::string> args{};
   // Added to (or replacing in) the parent's environment.
-  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::pair<std::string, std::string>> env{};
   // Names the output files and error messages ("etcd", "kube-apiserver").
   std::string name = "process";
   // stdout goes to <output_dir>/<name>.stdout, stderr to <name>.stderr; "" = a new
   // temporary directory, removed when the process object goes away.
-  std::filesystem::path output_dir;
+  std::filesystem::path output_dir{};
   // The child's output goes to this process's stdout/stderr instead of files
   // (KUBEBUILDER_ATTACH_CONTROL_PLANE_OUTPUT); output_tail() is then empty.
   bool attach_output = false;

@@ -32,28 +32,28 @@ struct webhook_install_options {
   // Files and folders (YAML or JSON, multi-document, recursive) holding
   // MutatingWebhookConfiguration and ValidatingWebhookConfiguration documents; other
   // documents are skipped.
-  std::vector<std::filesystem::path> paths;
-  std::vector<core::object> mutating;
-  std::vector<core::object> validating;
+  std::vector<std::filesystem::path> paths{};
+  std::vector<core::object> mutating{};
+  std::vector<core::object> validating{};
   // A path that does not exist fails start() unless this is false.
   bool error_if_path_missing = true;
   // Where the webhook server will listen; port 0 = a free port picked at start.
   std::string local_serving_host = "127.0.0.1";
   std::uint16_t local_serving_port = 0;
   // Where tls.crt and tls.key go; "" = <work dir>/webhook-serving-certs.
-  std::filesystem::path local_serving_cert_dir;
+  std::filesystem::path local_serving_cert_dir{};
 
   bool empty() const { return paths.empty() && mutating.empty() && validating.empty(); }
 };
 
 // Where the webhook server must listen and with what certificate, after start().
 struct webhook_serving {
-  std::string host;
+  std::string host{};
   std::uint16_t port = 0;
-  std::filesystem::path cert_dir;  // tls.crt, tls.key
-  std::string ca_pem;              // the CA that signed them (the configurations' caBundle)
+  std::filesystem::path cert_dir{};  // tls.crt, tls.key
+  std::string ca_pem{};            // the CA that signed them (the configurations' caBundle)
   // "mutatingwebhookconfigurations/<name>" and "validatingwebhookconfigurations/<name>".
-  std::vector<std::string> installed;
+  std::vector<std::string> installed{};
 
   // Options for a ktk::client::webhook::server listening here.
   client::webhook::server_options server_options() const;

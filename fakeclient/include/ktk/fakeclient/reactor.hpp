@@ -22,16 +22,16 @@
 namespace ktk::fakeclient {
 
 struct action {
-  std::string verb;  // get list watch create update patch delete deletecollection
-  core::gvr resource;
-  std::string namespace_;
-  std::string name;
-  std::string subresource;  // "", "status", "scale"
+  std::string verb{};  // get list watch create update patch delete deletecollection
+  core::gvr resource{};
+  std::string namespace_{};
+  std::string name{};
+  std::string subresource{};  // "", "status", "scale"
   auto operator<=>(const action&) const = default;
 };
 
 struct reaction {
-  std::optional<core::api_error> error;  // fail the call with this
+  std::optional<core::api_error> error{};  // fail the call with this
   std::chrono::nanoseconds delay{0};     // wait this long first (on the fake client's clock)
 };
 

@@ -40,18 +40,18 @@ using controller_setup = std::function<void(client::controller::manager&)>;
 
 struct control_plane_options {
   core::clock* clock = nullptr;  // not owned; the real clock when null
-  deployment_controller_options deployment;
-  replicaset_controller_options replicaset;
-  garbage_collector_options garbage_collector;
-  scheduler_options scheduler;
-  kubelet_options kubelet;
+  deployment_controller_options deployment{};
+  replicaset_controller_options replicaset{};
+  garbage_collector_options garbage_collector{};
+  scheduler_options scheduler{};
+  kubelet_options kubelet{};
   // How long start() and restart() wait for caches to sync (real time).
   std::chrono::milliseconds sync_timeout{30000};
-  std::function<void(const std::string&)> log;  // controllers' errors; stderr when empty
+  std::function<void(const std::string&)> log{};  // controllers' errors; stderr when empty
   // Your own controllers, added to the controller-manager when it starts (and again
   // when it restarts). They run on its clock and count in activity(), so a virtual
   // clock waits for them as for the simulated ones.
-  std::vector<controller_setup> controllers;
+  std::vector<controller_setup> controllers{};
 };
 
 // One instant of the control plane, for whoever steps a virtual clock.
@@ -59,9 +59,9 @@ struct control_plane_activity {
   // No queue holds an item due now, no reconcile runs, no informer handler is busy.
   bool idle = true;
   // The earliest time a queue has something delayed for (nullopt: nothing delayed).
-  std::optional<core::clock::time_point> next_ready_at;
+  std::optional<core::clock::time_point> next_ready_at{};
   // Each informer's kind and the resourceVersion it has seen up to.
-  std::vector<std::pair<core::gvk, std::string>> informers;
+  std::vector<std::pair<core::gvk, std::string>> informers{};
 };
 
 class control_plane {

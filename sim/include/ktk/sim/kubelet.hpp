@@ -40,8 +40,8 @@
 namespace ktk::sim {
 
 struct node_spec {
-  std::string name;
-  std::map<std::string, std::string> labels;  // kubernetes.io/hostname is added
+  std::string name{};
+  std::map<std::string, std::string> labels{};  // kubernetes.io/hostname is added
   std::string cpu = "4";
   std::string memory = "16Gi";
   std::int64_t pods = 110;
@@ -55,18 +55,18 @@ std::vector<node_spec> make_nodes(const std::string& prefix, int count);
 // How Pods matching `selector` play out (first match wins; a Pod matching none gets
 // kubelet_options::default_timing).
 struct pod_timing {
-  std::string selector;                               // a label selector; "" matches every Pod
+  std::string selector{};                             // a label selector; "" matches every Pod
   std::chrono::milliseconds start_delay{1000};         // bound → Running
   std::chrono::milliseconds ready_delay{0};            // Running → Ready
   std::chrono::milliseconds jitter{0};                 // each delay + [0, jitter), from the seed
-  std::optional<std::chrono::milliseconds> complete_after;  // Running → the container exits
+  std::optional<std::chrono::milliseconds> complete_after{};  // Running → the container exits
   int exit_code = 0;                                   // 0: Succeeded; else Failed (or restarted)
 };
 
 struct kubelet_options {
-  std::vector<node_spec> nodes;   // created at start (an existing Node of that name is taken over)
-  std::vector<pod_timing> timings;
-  pod_timing default_timing;
+  std::vector<node_spec> nodes{};  // created at start (an existing Node of that name is taken over)
+  std::vector<pod_timing> timings{};
+  pod_timing default_timing{};
   std::chrono::seconds lease_duration{40};   // spec.leaseDurationSeconds
   std::chrono::seconds heartbeat{10};        // Lease renewal interval
   std::chrono::seconds node_status_update{60};

@@ -23,22 +23,22 @@
 namespace ktk::sim {
 
 struct step_result {
-  std::string name;
-  source_location where;
+  std::string name{};
+  source_location where{};
   duration started_at{0};   // virtual time since the run began
   duration took{0};         // virtual
   double wall_seconds = 0;  // real
   bool ok = true;
-  std::string message;      // why it failed
+  std::string message{};    // why it failed
 };
 
 struct expectation_result {
-  std::string name;
-  std::string step;         // the step it belongs to
-  source_location where;
+  std::string name{};
+  std::string step{};       // the step it belongs to
+  source_location where{};
   duration at{0};           // virtual time it was checked (last checked, for invariants)
   bool ok = true;
-  std::string message;      // on failure: what was expected and what was observed
+  std::string message{};    // on failure: what was expected and what was observed
   double wall_seconds = 0;
 };
 
@@ -46,32 +46,32 @@ struct expectation_result {
 // phase, "Ready", a Deployment's "3/3" ...).
 struct transition {
   duration at{0};
-  std::string type;
-  std::string kind;
-  std::string namespace_;
-  std::string name;
-  std::string state;
-  std::string node;  // Pods: spec.nodeName
+  std::string type{};
+  std::string kind{};
+  std::string namespace_{};
+  std::string name{};
+  std::string state{};
+  std::string node{};  // Pods: spec.nodeName
 };
 
 // Pods by phase at one instant (after a change).
 struct phase_sample {
   duration at{0};
-  std::map<std::string, std::int64_t> pods;  // "Pending", "Running", ... "Terminating"
+  std::map<std::string, std::int64_t> pods{};  // "Pending", "Running", ... "Terminating"
 };
 
 struct run_report {
-  std::string scenario;
-  std::filesystem::path file;
+  std::string scenario{};
+  std::filesystem::path file{};
   std::uint64_t seed = 0;
-  std::string server;              // "embedded" or the kubeconfig's server URL
-  std::string started;             // RFC 3339, wall clock
+  std::string server{};            // "embedded" or the kubeconfig's server URL
+  std::string started{};           // RFC 3339, wall clock
   double wall_seconds = 0;
   duration virtual_elapsed{0};
-  std::vector<step_result> steps;
-  std::vector<expectation_result> expectations;
-  std::vector<transition> transitions;
-  std::vector<phase_sample> samples;
+  std::vector<step_result> steps{};
+  std::vector<expectation_result> expectations{};
+  std::vector<transition> transitions{};
+  std::vector<phase_sample> samples{};
   std::uint64_t events = 0;        // watch events observed
   std::uint64_t controller_errors = 0;  // reconciles that failed and were retried (conflicts, faults)
   std::int64_t peak_rss_bytes = 0;

@@ -28,10 +28,10 @@
 namespace ktk::sim {
 
 struct run_options {
-  std::optional<std::filesystem::path> kubeconfig;  // run against this server
-  std::string context;                              // its context ("" = current)
+  std::optional<std::filesystem::path> kubeconfig{};  // run against this server
+  std::string context{};                            // its context ("" = current)
   bool control_plane_on_server = false;  // with a kubeconfig: run the simulated control plane too
-  std::optional<std::uint64_t> seed;     // overrides the scenario's
+  std::optional<std::uint64_t> seed{};   // overrides the scenario's
   std::ostream* progress = nullptr;      // a line per step; null: quiet
   // Controllers' retried errors (conflicts, injected faults) go to progress too; else
   // they are only counted (run_report::controller_errors).
@@ -42,7 +42,7 @@ struct run_options {
   // Your own controllers (an operator under test), run in the controller-manager beside
   // the simulated ones: on the virtual clock when embedded, and on the server with
   // control_plane_on_server. A scenario then checks what they do.
-  std::vector<controller_setup> controllers;
+  std::vector<controller_setup> controllers{};
 };
 
 // Runs every step in order (a failed wait_for or step does not stop the run unless

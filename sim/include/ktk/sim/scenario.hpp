@@ -29,7 +29,7 @@ namespace ktk::sim {
 using duration = std::chrono::milliseconds;
 
 struct source_location {
-  std::string file;
+  std::string file{};
   int line = 0;  // 1-based
   std::string str() const { return file + ":" + std::to_string(line); }
 };
@@ -46,13 +46,13 @@ class scenario_error : public std::runtime_error {
 
 // Which objects a step or a check is about: one by name, or all matching selectors.
 struct object_ref {
-  std::string api_version;  // "" = looked up from the kind ("apps/v1" for Deployment)
-  std::string kind;         // required
-  std::string namespace_;   // "" = "default" for namespaced kinds, unless all_namespaces
-  std::string name;         // "" = every object matching the selectors
-  std::string label_selector;
-  std::string field_selector;
-  std::string phase;        // Pods only: status.phase must equal it
+  std::string api_version{};  // "" = looked up from the kind ("apps/v1" for Deployment)
+  std::string kind{};       // required
+  std::string namespace_{};  // "" = "default" for namespaced kinds, unless all_namespaces
+  std::string name{};       // "" = every object matching the selectors
+  std::string label_selector{};
+  std::string field_selector{};
+  std::string phase{};      // Pods only: status.phase must equal it
   bool all_namespaces = false;
 };
 
@@ -64,16 +64,16 @@ struct object_ref {
 //   count                how many objects match, compared to equals / at_least / at_most
 struct check {
   enum class form { exists, absent, condition, jsonpath, count };
-  std::string name;  // the JUnit testcase name; a default is made from the check
-  source_location where;
+  std::string name{};  // the JUnit testcase name; a default is made from the check
+  source_location where{};
   form what = form::exists;
-  object_ref target;
-  std::string condition_type;
+  object_ref target{};
+  std::string condition_type{};
   std::string condition_status = "True";
-  std::string jsonpath;
-  std::optional<core::json> equals;
-  std::optional<double> at_least;
-  std::optional<double> at_most;
+  std::string jsonpath{};
+  std::optional<core::json> equals{};
+  std::optional<double> at_least{};
+  std::optional<double> at_most{};
 };
 
 // A fault injected for a window of (virtual) time, or at once.
@@ -90,29 +90,29 @@ struct fault {
   std::string resource = "*";  // plural resource name ("pods"), or *
   int code = 500;
   duration latency{0};
-  std::string node;
-  std::string component;  // controller-manager | scheduler | kubelet
+  std::string node{};
+  std::string component{};  // controller-manager | scheduler | kubelet
   duration window{0};     // 0: until the scenario ends (api_error, latency) or at once
 };
 
 struct step {
   enum class form { apply, patch, scale, remove, wait_for, expect, sleep, fault };
   form what = form::apply;
-  std::string name;  // shown in progress and reports; a default is made from the step
-  source_location where;
-  std::vector<core::object> objects;  // apply: inline or from files, in order
-  object_ref target;                  // patch, scale, remove
+  std::string name{};  // shown in progress and reports; a default is made from the step
+  source_location where{};
+  std::vector<core::object> objects{};  // apply: inline or from files, in order
+  object_ref target{};                // patch, scale, remove
   std::string patch_type = "merge";   // merge | json | strategic
-  core::json patch;
+  core::json patch{};
   std::int64_t replicas = 0;          // scale
-  std::optional<int> count;           // remove with selectors: at most this many (in name order)
-  std::optional<std::int64_t> grace_period_seconds;  // remove
-  std::string propagation_policy;     // remove: Background | Foreground | Orphan
-  std::vector<check> checks;          // wait_for: all must hold; expect: each is a testcase
-  std::optional<check> invariant;     // wait_for: must hold at every point while waiting
+  std::optional<int> count{};         // remove with selectors: at most this many (in name order)
+  std::optional<std::int64_t> grace_period_seconds{};  // remove
+  std::string propagation_policy{};   // remove: Background | Foreground | Orphan
+  std::vector<check> checks{};        // wait_for: all must hold; expect: each is a testcase
+  std::optional<check> invariant{};   // wait_for: must hold at every point while waiting
   duration timeout{0};                // wait_for (required)
   duration length{0};                 // sleep / advance
-  fault injected;                     // fault
+  fault injected{};                   // fault
 };
 
 struct node_group {
@@ -126,31 +126,31 @@ struct node_group {
 };
 
 struct timing {
-  std::string selector;
+  std::string selector{};
   duration start_delay{1000};
   duration ready_delay{0};
   duration jitter{0};
-  std::optional<duration> complete_after;
+  std::optional<duration> complete_after{};
   int exit_code = 0;
 };
 
 struct cluster_spec {
-  std::vector<node_group> nodes;  // the parser's default when absent: 3 Nodes node-0..node-2
-  std::vector<timing> timings;    // first match wins
-  std::optional<timing> default_timing;
+  std::vector<node_group> nodes{};  // the parser's default when absent: 3 Nodes node-0..node-2
+  std::vector<timing> timings{};  // first match wins
+  std::optional<timing> default_timing{};
   duration pod_eviction_timeout{300000};
   duration node_monitor_grace{40000};
-  std::vector<std::filesystem::path> crds;  // installed before the first step
+  std::vector<std::filesystem::path> crds{};  // installed before the first step
 };
 
 struct scenario {
-  std::string name;
-  std::filesystem::path file;    // where it was read from ("" for a string)
+  std::string name{};
+  std::filesystem::path file{};  // where it was read from ("" for a string)
   std::uint64_t seed = 1;
   duration resolution{100};      // the virtual clock moves in steps of at least this
   bool virtual_time = true;      // false: sleeps and timeouts are real time
-  cluster_spec cluster;
-  std::vector<step> steps;
+  cluster_spec cluster{};
+  std::vector<step> steps{};
 };
 
 // Reads and checks a scenario; relative file paths in it resolve against its folder.

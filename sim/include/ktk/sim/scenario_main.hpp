@@ -24,12 +24,12 @@
 namespace ktk::sim {
 
 struct scenario_main_options {
-  std::string program;                      // for usage and messages ("at-sim")
-  std::filesystem::path default_scenario;   // when no SCENARIO.yaml is given
-  std::vector<controller_setup> controllers;
+  std::string program{};                    // for usage and messages ("at-sim")
+  std::filesystem::path default_scenario{};  // when no SCENARIO.yaml is given
+  std::vector<controller_setup> controllers{};
   // After the run, before the reports are written: checks of your own (what only a
   // fake provider knows, say) added as expectations. `progress` is null with --quiet.
-  std::function<void(run_report& report, std::ostream* progress)> after_run;
+  std::function<void(run_report& report, std::ostream* progress)> after_run{};
 };
 
 int scenario_main(int argc, char** argv, const scenario_main_options& opts);

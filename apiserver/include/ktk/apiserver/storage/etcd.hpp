@@ -54,7 +54,7 @@ namespace ktk::apiserver::storage {
 struct etcd_options {
   // Client URLs ("http://127.0.0.1:2379"). Requests go to the first that answers; on a
   // connection failure the next is tried. At least one is required.
-  std::vector<std::string> endpoints;
+  std::vector<std::string> endpoints{};
   // Every key starts with it (kube-apiserver's --etcd-prefix).
   std::string prefix = "/registry";
   // Events kept per shard for watches (the watch cache's capacity).

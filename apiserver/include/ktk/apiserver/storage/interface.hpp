@@ -41,39 +41,39 @@ enum class event_type { added, modified, deleted };
 // with resourceVersion set to the deletion revision, as kube-apiserver sends it);
 // `prev` the state before (null for added).
 struct event {
-  event_type type;
-  object_ptr object;
-  object_ptr prev;
+  event_type type{};
+  object_ptr object{};
+  object_ptr prev{};
   revision rev = 0;
 };
 using event_ptr = std::shared_ptr<const event>;
 
 struct list_result {
-  std::vector<object_ptr> items;  // sorted by namespace, then name
+  std::vector<object_ptr> items{};  // sorted by namespace, then name
   revision rev = 0;               // the revision the list was read at
   // With a limit: the key to continue after, when more remain.
-  std::optional<object_key> continue_after;
+  std::optional<object_key> continue_after{};
   // With a limit and more remaining: how many items remain (kube's remainingItemCount);
   // -1 when not counted (a predicate was given: kube leaves the count unset then).
   std::int64_t remaining = 0;
 };
 
 struct list_options {
-  std::string namespace_;  // "" = all namespaces
+  std::string namespace_{};  // "" = all namespaces
   // 0 = the current revision. Otherwise the list as it was at that revision; 410
   // Expired when that revision has left the history.
   revision at = 0;
   // 0 = no limit. Otherwise at most `limit` items after `start_after` (exclusive).
   std::int64_t limit = 0;
-  std::optional<object_key> start_after;
+  std::optional<object_key> start_after{};
   // Items for which this returns false are skipped (and do not count toward limit).
   // With a predicate the remaining items are not counted: the walk stops at the first
   // match past the page.
-  std::function<bool(const object&)> predicate;
+  std::function<bool(const object&)> predicate{};
   // How many items there are after start_after at revision `at` (the previous page's
   // `remaining`, carried in its continue token): lets a page end without walking the
   // rest of the shard to count it. Only used without a predicate.
-  std::optional<std::int64_t> remaining_after_start;
+  std::optional<std::int64_t> remaining_after_start{};
 };
 
 // A cursor over one shard's event log. Not thread-safe: one consumer.
@@ -99,7 +99,7 @@ class watcher {
 };
 
 struct watch_options {
-  std::string namespace_;  // "" = all namespaces
+  std::string namespace_{};  // "" = all namespaces
   // Events with revision > from_revision. 0 = from now (no past events).
   revision from_revision = 0;
 };

@@ -27,8 +27,8 @@ namespace ktk::client::cache {
 // An object deleted while the informer was not watching; `last_object` is the state
 // the cache held (client-go's DeletedFinalStateUnknown).
 struct deleted_final_state_unknown {
-  std::string key;
-  core::object_ptr last_object;
+  std::string key{};
+  core::object_ptr last_object{};
 };
 
 // What on_delete receives: the object's final state, or a tombstone.
@@ -56,9 +56,9 @@ class event_handler {
 // Handler callbacks as functions; any may be left empty. add_event_handler takes
 // these directly (or make_event_handler adapts them).
 struct event_handler_funcs {
-  std::function<void(const core::object_ptr& obj, bool is_initial_list)> on_add;
-  std::function<void(const core::object_ptr& old_obj, const core::object_ptr& new_obj)> on_update;
-  std::function<void(const deleted_object& obj)> on_delete;
+  std::function<void(const core::object_ptr& obj, bool is_initial_list)> on_add{};
+  std::function<void(const core::object_ptr& old_obj, const core::object_ptr& new_obj)> on_update{};
+  std::function<void(const deleted_object& obj)> on_delete{};
 };
 std::shared_ptr<event_handler> make_event_handler(event_handler_funcs f);
 
@@ -67,8 +67,8 @@ struct handler_options {
   // nullopt = the informer's resync_period, 0 = never. A handler added after the
   // informer started cannot resync more often than the informer's own period (and
   // not at all if the informer started without one), as in client-go.
-  std::optional<std::chrono::milliseconds> resync_period;
-  std::string name;  // in error reports
+  std::optional<std::chrono::milliseconds> resync_period{};
+  std::string name{};  // in error reports
 };
 
 // The handle add_event_handler returns. Thread-safe.

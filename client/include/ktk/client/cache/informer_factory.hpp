@@ -28,8 +28,8 @@ namespace ktk::client::cache {
 
 // What tells two informers apart.
 struct informer_key {
-  core::gvk kind;
-  cache::scope scope;
+  core::gvk kind{};
+  cache::scope scope{};
   auto operator<=>(const informer_key&) const = default;
 };
 

@@ -21,15 +21,15 @@ namespace ktk::client::cache {
 
 // Where an informer looks: a namespace ("" = all) and server-side selectors.
 struct scope {
-  std::string namespace_;
-  std::string label_selector;
-  std::string field_selector;
+  std::string namespace_{};
+  std::string label_selector{};
+  std::string field_selector{};
   auto operator<=>(const scope&) const = default;
 };
 
 struct list_watch {
-  std::function<result<object_list>(const list_options&)> list;
-  std::function<result<std::unique_ptr<watch_stream>>(const watch_options&)> watch;
+  std::function<result<object_list>(const list_options&)> list{};
+  std::function<result<std::unique_ptr<watch_stream>>(const watch_options&)> watch{};
 };
 
 // Lists and watches `kind` through c within s (s's namespace and selectors replace

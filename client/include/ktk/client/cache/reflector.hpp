@@ -38,13 +38,13 @@ struct reflector_options {
   std::int64_t page_size = 500;                           // 0 = one unpaged list
   std::chrono::seconds min_watch_timeout{300};            // watch timeout in [min, 2 × min)
   std::chrono::milliseconds resync_period{0};             // 0 = never call store.resync()
-  backoff_options backoff;                                // its clock and seed default to the ones below
+  backoff_options backoff{};                              // its clock and seed default to the ones below
   core::clock* clock = nullptr;                           // not owned; the real clock when null
   std::uint64_t seed = 0;                                 // for jitter; 0 = random
-  std::string name;                                       // in messages, e.g. "v1, Kind=Pod"
+  std::string name{};                                     // in messages, e.g. "v1, Kind=Pod"
   // Called for each failed list or watch (not for the routine 410s). The default
   // writes one line to stderr. Runs on the reflector's thread; must not throw.
-  std::function<void(const core::api_error&)> on_error;
+  std::function<void(const core::api_error&)> on_error{};
 };
 
 class reflector {

@@ -49,18 +49,18 @@ using transform_func = std::function<core::object_ptr(core::object_ptr)>;
 
 struct informer_options {
   // Scope (used by the (client, gvk) constructor and the factory).
-  std::string namespace_;
-  std::string label_selector;
-  std::string field_selector;
+  std::string namespace_{};
+  std::string label_selector{};
+  std::string field_selector{};
   // Handlers' default resync period (0 = none).
   std::chrono::milliseconds resync_period{0};
-  transform_func transform;
-  indexers indexes;                  // besides "namespace"; index functions must not throw
+  transform_func transform{};
+  indexers indexes{};                // besides "namespace"; index functions must not throw
   core::clock* clock = nullptr;      // not owned; the real clock when null
-  reflector_options reflector;       // paging, watch timeout, backoff (its clock: the one above)
+  reflector_options reflector{};     // paging, watch timeout, backoff (its clock: the one above)
   // Handler (and transform) exceptions, reported as one line; the default writes
   // to stderr. Must not throw.
-  std::function<void(const std::string&)> on_handler_error;
+  std::function<void(const std::string&)> on_handler_error{};
 };
 
 class shared_informer {

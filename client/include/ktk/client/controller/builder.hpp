@@ -55,9 +55,9 @@ class builder {
 
  private:
   struct watch_spec {
-    core::gvk kind;
-    std::shared_ptr<handler> h;
-    std::vector<predicate> predicates;
+    core::gvk kind{};
+    std::shared_ptr<handler> h{};
+    std::vector<predicate> predicates{};
   };
 
   manager& mgr_;

@@ -22,7 +22,7 @@
 namespace ktk::client::controller {
 
 struct cached_client_options {
-  std::vector<core::gvk> uncached;  // read from the server
+  std::vector<core::gvk> uncached{};  // read from the server
   // How long the first read of a type waits for its informer to sync (then 504 Timeout).
   std::chrono::nanoseconds sync_timeout = std::chrono::seconds(60);
 };

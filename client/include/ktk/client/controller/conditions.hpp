@@ -32,13 +32,13 @@ inline constexpr std::string_view condition_unknown = "Unknown";
 // metav1.Condition. In JSON: type, status, observedGeneration (omitted when 0),
 // lastTransitionTime, reason, message.
 struct condition {
-  std::string type;    // "Ready"; CamelCase
-  std::string status;  // condition_true / condition_false / condition_unknown
-  std::string reason;  // CamelCase, required by the API
-  std::string message;
+  std::string type{};  // "Ready"; CamelCase
+  std::string status{};  // condition_true / condition_false / condition_unknown
+  std::string reason{};  // CamelCase, required by the API
+  std::string message{};
   std::int64_t observed_generation = 0;
   // RFC 3339. When empty, set_status_condition stamps the clock's time.
-  std::string last_transition_time;
+  std::string last_transition_time{};
 
   auto operator<=>(const condition&) const = default;
 };

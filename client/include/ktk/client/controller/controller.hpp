@@ -34,14 +34,14 @@
 namespace ktk::client::controller {
 
 struct controller_options {
-  std::string name;  // required; in logs
+  std::string name{};  // required; in logs
   int max_concurrent_reconciles = 1;
   // The queue's rate limiter; default_controller_rate_limiter when null.
-  std::shared_ptr<workqueue::rate_limiter<request>> rate_limiter;
+  std::shared_ptr<workqueue::rate_limiter<request>> rate_limiter{};
   // How long run() waits for its sources to sync before giving up (0 = forever).
   std::chrono::nanoseconds cache_sync_timeout = std::chrono::minutes(2);
   // Errors from reconcile, one line each; the default writes to stderr.
-  std::function<void(const std::string&)> log;
+  std::function<void(const std::string&)> log{};
   core::clock* clock = nullptr;  // not owned; the real clock when null
 };
 

@@ -65,7 +65,7 @@ struct owner_reference_options {
   const core::rest_mapper* mapper = nullptr;
   // blockOwnerDeletion of the reference (WithBlockOwnerDeletion); when unset: true
   // for a controller reference, absent for a plain owner reference.
-  std::optional<bool> block_owner_deletion;
+  std::optional<bool> block_owner_deletion{};
 };
 
 // Adds or replaces (same group, kind and name) on `controlled` a reference to

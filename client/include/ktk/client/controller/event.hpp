@@ -17,20 +17,20 @@ namespace ktk::client::controller {
 
 // An object appeared: created, or seen in the informer's initial list.
 struct create_event {
-  core::object_ptr object;
+  core::object_ptr object{};
   // True when the event comes from the initial list rather than a watch ADDED.
   bool is_in_initial_list = false;
 };
 
 // An object changed from object_old to object_new.
 struct update_event {
-  core::object_ptr object_old;
-  core::object_ptr object_new;
+  core::object_ptr object_old{};
+  core::object_ptr object_new{};
 };
 
 // An object went away.
 struct delete_event {
-  core::object_ptr object;
+  core::object_ptr object{};
   // True when the deletion was missed (a relist no longer had the object) and
   // `object` is the last state known, which may be stale.
   bool delete_state_unknown = false;

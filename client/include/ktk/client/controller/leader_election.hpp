@@ -26,8 +26,8 @@ namespace ktk::client::controller {
 
 struct leader_election_options {
   std::string lease_namespace = "default";
-  std::string lease_name;
-  std::string identity;  // unique per candidate (controller-runtime: hostname + "_" + uuid)
+  std::string lease_name{};
+  std::string identity{};  // unique per candidate (controller-runtime: hostname + "_" + uuid)
   std::chrono::seconds lease_duration{15};
   std::chrono::seconds renew_deadline{10};
   std::chrono::seconds retry_period{2};
@@ -41,15 +41,15 @@ struct leader_callbacks {
   // Runs on its own thread once this candidate leads; its stop token is requested when
   // leadership ends (lost, or run() stopped). run() joins it before returning, so it
   // must return when asked.
-  std::function<void(std::stop_token)> on_started_leading;
+  std::function<void(std::stop_token)> on_started_leading{};
   // Called once when a candidate that was leading stops leading, for whatever reason.
-  std::function<void()> on_stopped_leading;
+  std::function<void()> on_stopped_leading{};
   // Called when the observed holder changes (also with this candidate's own identity).
-  std::function<void(const std::string&)> on_new_leader;
+  std::function<void(const std::string&)> on_new_leader{};
   // Called when reading, creating or updating the Lease fails (client-go logs these),
   // e.g. "leader election: creating Lease ops/mirror: namespaces \"ops\" not found".
   // The attempt is retried after retry_period as before.
-  std::function<void(const std::string&)> on_error;
+  std::function<void(const std::string&)> on_error{};
 };
 
 class leader_elector {

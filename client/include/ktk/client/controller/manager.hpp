@@ -48,15 +48,15 @@ std::shared_ptr<runnable> runnable_func(std::function<result<void>(std::stop_tok
                                         bool needs_leader_election = true);
 
 struct manager_options {
-  std::optional<leader_election_options> leader_election;  // off when empty
+  std::optional<leader_election_options> leader_election{};  // off when empty
   // How long start() waits, after stop, for the runnables to return.
   std::chrono::nanoseconds graceful_shutdown_timeout = std::chrono::seconds(30);
-  cache::informer_options cache;  // defaults of the shared informers (resync, transform ...)
+  cache::informer_options cache{};  // defaults of the shared informers (resync, transform ...)
   // get_client() reads from the cache (controller-runtime's default); false: from the server.
   bool cache_reads = true;
-  cached_client_options cached;
+  cached_client_options cached{};
   core::clock* clock = nullptr;   // not owned; the real clock when null
-  std::function<void(const std::string&)> log;  // the default writes to stderr
+  std::function<void(const std::string&)> log{};  // the default writes to stderr
 };
 
 class manager {

@@ -30,10 +30,10 @@ namespace ktk::client::controller {
 // The four functions of a predicate (controller-runtime's predicate.Funcs); an empty
 // one answers true.
 struct funcs {
-  std::function<bool(const create_event&)> create;
-  std::function<bool(const update_event&)> update;
-  std::function<bool(const delete_event&)> delete_;
-  std::function<bool(const generic_event&)> generic;
+  std::function<bool(const create_event&)> create{};
+  std::function<bool(const update_event&)> update{};
+  std::function<bool(const delete_event&)> delete_{};
+  std::function<bool(const generic_event&)> generic{};
 };
 
 class predicate {

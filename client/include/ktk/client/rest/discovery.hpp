@@ -31,16 +31,16 @@ class transport;
 
 // /version.
 struct version_info {
-  std::string major;
-  std::string minor;
-  std::string git_version;  // "v1.31.0"
-  std::string git_commit;
-  std::string platform;     // "linux/amd64"
+  std::string major{};
+  std::string minor{};
+  std::string git_version{};  // "v1.31.0"
+  std::string git_commit{};
+  std::string platform{};   // "linux/amd64"
 };
 
 struct api_group {
-  std::string name;                   // "" for the core group
-  std::vector<std::string> versions;  // the preferred version first
+  std::string name{};                 // "" for the core group
+  std::vector<std::string> versions{};  // the preferred version first
 };
 
 struct discovery_options {

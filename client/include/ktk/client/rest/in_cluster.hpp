@@ -28,7 +28,7 @@ class not_in_cluster_error : public config_error {
 
 struct in_cluster_options {
   // The variables above; the process environment when not set (see kubeconfig.hpp).
-  environment env;
+  environment env{};
   // Where token, ca.crt and namespace are; tests point it at a temporary directory.
   std::filesystem::path service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
 };

@@ -60,50 +60,50 @@ class config_error : public std::runtime_error {
 // `origin` is the file an entry came from ("" when parsed from a string).
 
 struct kubeconfig_cluster {
-  std::string server;
-  std::string certificate_authority;       // path to a PEM bundle
-  std::string certificate_authority_data;  // PEM
+  std::string server{};
+  std::string certificate_authority{};     // path to a PEM bundle
+  std::string certificate_authority_data{};  // PEM
   bool insecure_skip_tls_verify = false;
-  std::string tls_server_name;
-  std::string proxy_url;             // recorded; resolving a config that uses it fails
+  std::string tls_server_name{};
+  std::string proxy_url{};           // recorded; resolving a config that uses it fails
   bool disable_compression = false;  // recorded, no effect
-  std::string origin;
+  std::string origin{};
   int line = 0;  // where the entry starts in `origin`; 0 = unknown
 };
 
 struct kubeconfig_user {
-  std::string token;
-  std::string token_file;  // `tokenFile`
-  std::string client_certificate;
-  std::string client_certificate_data;  // PEM
-  std::string client_key;
-  std::string client_key_data;  // PEM
-  std::string username;
-  std::string password;
+  std::string token{};
+  std::string token_file{};  // `tokenFile`
+  std::string client_certificate{};
+  std::string client_certificate_data{};  // PEM
+  std::string client_key{};
+  std::string client_key_data{};  // PEM
+  std::string username{};
+  std::string password{};
   bool has_impersonation = false;  // any of as, as-uid, as-groups, as-user-extra
   bool has_exec = false;           // an `exec` credential plugin
-  std::string exec_command;
+  std::string exec_command{};
   bool has_auth_provider = false;  // an `auth-provider` (gcp, oidc, azure …)
-  std::string auth_provider_name;
-  std::string origin;
+  std::string auth_provider_name{};
+  std::string origin{};
   int line = 0;
 };
 
 struct kubeconfig_context {
-  std::string cluster;
-  std::string user;
-  std::string namespace_;
-  std::string origin;
+  std::string cluster{};
+  std::string user{};
+  std::string namespace_{};
+  std::string origin{};
   int line = 0;
 };
 
 struct kubeconfig {
-  std::map<std::string, kubeconfig_cluster> clusters;
-  std::map<std::string, kubeconfig_user> users;  // `users` / client-go's AuthInfos
-  std::map<std::string, kubeconfig_context> contexts;
-  std::string current_context;
+  std::map<std::string, kubeconfig_cluster> clusters{};
+  std::map<std::string, kubeconfig_user> users{};  // `users` / client-go's AuthInfos
+  std::map<std::string, kubeconfig_context> contexts{};
+  std::string current_context{};
   // The files merged into this one, in precedence order (empty when parsed from a string).
-  std::vector<std::string> files;
+  std::vector<std::string> files{};
 };
 
 // ---- parsing and loading files -------------------------------------------------------
@@ -134,26 +134,26 @@ using environment = std::optional<std::map<std::string, std::string>>;
 
 struct config_options {
   // --kubeconfig: the only file read when set; it must exist.
-  std::string kubeconfig_path;
+  std::string kubeconfig_path{};
   // --context: instead of current-context; must exist.
-  std::string context;
+  std::string context{};
   // --cluster / --user: instead of the context's; must exist.
-  std::string cluster;
-  std::string user;
+  std::string cluster{};
+  std::string user{};
   // --namespace: instead of the context's (which defaults to "default").
-  std::string namespace_;
+  std::string namespace_{};
 
   // KUBECONFIG, HOME, KUBERNETES_SERVICE_HOST/_PORT, POD_NAMESPACE come from here.
-  environment env;
+  environment env{};
   // The in-cluster service account directory (load_default_config only).
   std::filesystem::path service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
 };
 
 struct resolved_config {
-  rest_config config;
+  rest_config config{};
   std::string namespace_ = "default";
-  std::string context_name;        // "" when in-cluster or chosen by --cluster/--user alone
-  std::vector<std::string> files;  // the kubeconfig files read; empty when in-cluster
+  std::string context_name{};      // "" when in-cluster or chosen by --cluster/--user alone
+  std::vector<std::string> files{};  // the kubeconfig files read; empty when in-cluster
   bool in_cluster = false;
 };
 

@@ -18,22 +18,22 @@ namespace ktk::client::rest {
 
 struct rest_config {
   // "https://host:port" or "http://host:port", optionally with a path prefix.
-  std::string server;
+  std::string server{};
 
   // TLS: the CA bundle (PEM) that signs the server's certificate; empty = the system's.
-  std::string certificate_authority_pem;
+  std::string certificate_authority_pem{};
   bool insecure_skip_tls_verify = false;
   // The name checked against the server certificate (and sent as SNI) instead of the
   // URL's host.
-  std::string tls_server_name;
+  std::string tls_server_name{};
 
   // Credentials. bearer_token_file is re-read when it changes (projected tokens rotate).
-  std::string bearer_token;
-  std::string bearer_token_file;
-  std::string client_certificate_pem;
-  std::string client_key_pem;
-  std::string username;  // basic auth, when a kubeconfig still has it
-  std::string password;
+  std::string bearer_token{};
+  std::string bearer_token_file{};
+  std::string client_certificate_pem{};
+  std::string client_key_pem{};
+  std::string username{};  // basic auth, when a kubeconfig still has it
+  std::string password{};
 
   // Client-side rate limit (client-go's defaults). qps <= 0: unlimited.
   double qps = 5;

@@ -28,20 +28,20 @@ using core::json;
 
 // One request of an AdmissionReview (admission.k8s.io/v1 AdmissionRequest).
 struct admission_request {
-  std::string uid;                  // must be echoed in the response
-  core::gvk kind;                   // of the object (as the webhook's rules asked for it)
-  core::gvr resource;
-  std::string sub_resource;         // "", "status", "scale", ...
-  std::optional<core::gvk> request_kind;  // of the original request, when it differs
-  std::optional<core::gvr> request_resource;
-  std::string name;                 // may be "" on CREATE with generateName
-  std::string namespace_;
-  std::string operation;            // CREATE, UPDATE, DELETE, CONNECT
+  std::string uid{};                // must be echoed in the response
+  core::gvk kind{};                 // of the object (as the webhook's rules asked for it)
+  core::gvr resource{};
+  std::string sub_resource{};       // "", "status", "scale", ...
+  std::optional<core::gvk> request_kind{};  // of the original request, when it differs
+  std::optional<core::gvr> request_resource{};
+  std::string name{};               // may be "" on CREATE with generateName
+  std::string namespace_{};
+  std::string operation{};          // CREATE, UPDATE, DELETE, CONNECT
   json user_info = json::object();  // {"username": ..., "groups": [...], ...}
-  json object;                      // null for DELETE
-  json old_object;                  // null for CREATE
+  json object{};                    // null for DELETE
+  json old_object{};                // null for CREATE
   bool dry_run = false;
-  json options;                     // CreateOptions / UpdateOptions / DeleteOptions, or null
+  json options{};                   // CreateOptions / UpdateOptions / DeleteOptions, or null
 
   // From an AdmissionReview document; 400-style error (bad_request) when it is not one
   // (wrong apiVersion/kind, no request, no uid).
@@ -52,17 +52,17 @@ struct admission_request {
 
 // One response of an AdmissionReview (admission.k8s.io/v1 AdmissionResponse).
 struct admission_response {
-  std::string uid;
+  std::string uid{};
   bool allowed = true;
   // When denied: the Status the client gets (code defaults to 403 in denied(); the API
   // server turns anything below 400 into 400).
   int code = 0;
-  std::string message;
-  std::string reason;
+  std::string message{};
+  std::string reason{};
   // RFC 6902 operations (mutating webhooks only); an empty array or null = no patch.
-  json patch;
-  std::vector<std::string> warnings;
-  std::map<std::string, std::string> audit_annotations;
+  json patch{};
+  std::vector<std::string> warnings{};
+  std::map<std::string, std::string> audit_annotations{};
 
   // The AdmissionReview (admission.k8s.io/v1) carrying this response; `patch` is
   // base64-encoded with patchType JSONPatch as the API expects.

@@ -34,7 +34,7 @@ struct server_options {
   std::uint16_t port = 9443;  // 0 = a free port (see port() after start)
   // Holds cert_name and key_name (PEM); the certificate must name `host` (or the name
   // the API server dials) in its subjectAltNames.
-  std::filesystem::path cert_dir;
+  std::filesystem::path cert_dir{};
   std::string cert_name = "tls.crt";
   std::string key_name = "tls.key";
   int threads = 2;

@@ -46,7 +46,7 @@ struct queue_activity {
   std::size_t queued = 0;      // handed out by the next get()s
   std::size_t processing = 0;  // handed out and not yet done()
   std::size_t waiting = 0;     // delayed
-  std::optional<core::clock::time_point> next_ready_at;  // the earliest delayed item's time
+  std::optional<core::clock::time_point> next_ready_at{};  // the earliest delayed item's time
 };
 
 }  // namespace ktk::client::workqueue
