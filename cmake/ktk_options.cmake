@@ -59,6 +59,17 @@ if(KTK_HAVE_GZ)
   add_link_options(-gz)
 endif()
 
+# Test programs. Their own code is fixtures and assertions; what they test lives in the
+# libraries, built with the build type's optimisation. At -O2 a test source takes
+# about twice as long to compile as at -O0 (its gtest and nlohmann template code is
+# most of the backend's work), and test sources are most of a fresh build, so tests
+# link ktk_test_options and are compiled at -O0 unless KTK_OPTIMIZE_TESTS is ON.
+option(KTK_OPTIMIZE_TESTS "compile test programs with the build type's optimisation instead of -O0" OFF)
+add_library(ktk_test_options INTERFACE)
+if(NOT KTK_OPTIMIZE_TESTS)
+  target_compile_options(ktk_test_options INTERFACE -O0)
+endif()
+
 find_program(KTK_CCACHE ccache)
 if(KTK_CCACHE)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${KTK_CCACHE})

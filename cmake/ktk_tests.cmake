@@ -19,7 +19,8 @@ function(ktk_add_test_dir)
       set(_target ktk_${_dir}_${_name})
       add_executable(${_target} ${_src})
       list(APPEND _targets ${_target})
-      target_link_libraries(${_target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main ktk_build_options)
+      target_link_libraries(${_target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main ktk_build_options
+                                                ktk_test_options)
       target_precompile_headers(${_target} REUSE_FROM ktk_test_pch)
       gtest_discover_tests(${_target} PROPERTIES LABELS "${_kind}" DISCOVERY_TIMEOUT 60
                            TEST_PREFIX "${_dir}.")
