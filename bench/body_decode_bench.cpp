@@ -1,6 +1,7 @@
 // body_decode_bench.cpp — what the HTTP layer does to a JSON request body before the
 // registry sees it: the bracket-depth scan that refuses hostile nesting
-// (core::json_nests_deeper_than) next to the parse itself, for a small Pod and for a
+// (core::json_nests_deeper_than), the look for invalid UTF-8 that Go reads as U+FFFD
+// (core::go_json_replace_invalid_utf8), and the parse itself, for a small Pod and for a
 // Pod with 100 environment variables (about 5 KB).
 //
 //   build/bench/body_decode_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "bench_objects.hpp"
+#include "ktk/core/go_json.hpp"
 #include "ktk/core/json_depth.hpp"
 
 namespace {
@@ -28,6 +30,14 @@ void BM_DepthScan(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(b.size()));
 }
 BENCHMARK(BM_DepthScan)->Arg(0)->Arg(100);
+
+// A well-formed body: the common case, which must cost next to nothing.
+void BM_Utf8Scan(benchmark::State& state) {
+  const std::string b = body(static_cast<int>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(ktk::core::go_json_replace_invalid_utf8(b));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(b.size()));
+}
+BENCHMARK(BM_Utf8Scan)->Arg(0)->Arg(100);
 
 void BM_Parse(benchmark::State& state) {
   const std::string b = body(static_cast<int>(state.range(0)));

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/protobuf.hpp"
+#include "ktk/core/go_json.hpp"
 #include "ktk/core/json_depth.hpp"
 #include "ktk/core/strings.hpp"
 #include "ktk/core/yaml.hpp"
@@ -122,8 +123,10 @@ core::result<json> parse_json(std::string_view body) {
   if (core::json_nests_deeper_than(body, core::max_document_depth)) {
     return api_error::bad_request("couldn't get version/kind; json parse error: exceeded max depth");
   }
+  // Go reads invalid UTF-8 in strings (and lone surrogate escapes) as U+FFFD.
+  const std::optional<std::string> fixed = core::go_json_replace_invalid_utf8(body);
   try {
-    return json::parse(body);
+    return json::parse(fixed ? std::string_view(*fixed) : body);
   } catch (const json::exception& e) {
     return api_error::bad_request(std::string("couldn't get version/kind; json parse error: ") + e.what());
   }
