@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <future>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -607,6 +608,23 @@ TEST_F(hostile_test, names_in_a_path_are_routed_as_kube_does) {
   // A PUT whose URL name and body name differ is 400.
   auto body = config_map("a").dump();
   expect_status(call(port(), "PUT", cms + "a%01b", body), 400, "BadRequest");
+  // Names that cannot be a key's path segment are 400 on every verb that takes a name,
+  // from the generic store's key function.
+  for (const auto& [segment, name, why] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"..", "..", "may not be '..'"}, {".", ".", "may not be '.'"}, {"a%25b", "a%b", "may not contain '%'"}}) {
+    SCOPED_TRACE(segment);
+    const std::string want = "Name parameter invalid: \"" + name + "\": " + why;
+    for (const auto& [method, b, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"GET", "", ""},
+             {"PUT", config_map(name).dump(), "application/json"},
+             {"PATCH", "{}", "application/merge-patch+json"},
+             {"DELETE", "", ""}}) {
+      SCOPED_TRACE(method);
+      auto r = call(port(), method, cms + segment, b, type.empty() ? "application/json" : type);
+      expect_status(r, 400, "BadRequest");
+      EXPECT_EQ(message_of(r), want);
+    }
+  }
   expect_served();
 }
 

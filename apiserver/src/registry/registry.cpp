@@ -406,6 +406,7 @@ result<object_ptr> registry::get(const gvr& r, const object_key& key, const get_
     auto rv = storage::parse_revision(opts.resource_version);
     if (!rv) return rv.error();
   }
+  if (auto bad = detail::invalid_path_name(key.name)) return *bad;
   if (r.resource == "events" && r.group.empty()) impl_->expire_events();
   object_key k{hd.namespaced() ? key.namespace_ : "", key.name};
   auto got = impl_->store->get(hd.shard, k);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "impl.hpp"
+#include "request_errors.hpp"
 
 namespace ktk::apiserver {
 
@@ -239,6 +240,7 @@ void registry::impl::try_finalize_crd(const std::string& crd_name) {
 result<delete_result> registry::remove(const gvr& r, const object_key& key, const delete_options& opts) {
   auto h = impl_->handler(r);
   if (!h) return h.error();
+  if (auto bad = detail::invalid_path_name(key.name)) return *bad;
   return impl_->remove(**h, key, opts);
 }
 

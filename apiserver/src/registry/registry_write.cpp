@@ -436,6 +436,7 @@ result<object_ptr> registry::update(const gvr& r, const object_key& key, object&
   auto h = impl_->handler(r);
   if (!h) return h.error();
   if (auto d = check_depth(obj.data()); !d) return d.error();
+  if (auto bad = detail::invalid_path_name(key.name)) return *bad;
   return impl_->update(**h, key, std::move(obj), opts);
 }
 
@@ -444,10 +445,12 @@ result<object_ptr> registry::patch(const gvr& r, const object_key& key, core::pa
   auto h = impl_->handler(r);
   if (!h) return h.error();
   if (auto d = check_depth(p); !d) return d.error();
+  if (auto bad = detail::invalid_path_name(key.name)) return *bad;
   return impl_->patch(**h, key, type, p, opts);
 }
 
 result<object_ptr> registry::bind(const object_key& pod, object&& binding, const write_options& opts) {
+  if (auto bad = detail::invalid_path_name(pod.name)) return *bad;
   return impl_->bind(pod, binding, opts);
 }
 
