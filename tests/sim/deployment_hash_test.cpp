@@ -1,9 +1,13 @@
 // pod_template_hash: kube's FNV-1a 32 and safe alphabet, stable, sensitive to the
-// template and the collision count.
+// template and the collision count. equal_ignore_hash: templates equal but for that label.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
+#include "deployment/util.hpp"
 #include "ktk/sim/deployment_controller.hpp"
 
 namespace {
@@ -48,6 +52,60 @@ TEST(PodTemplateHash, UsesOnlyTheSafeAlphabet) {
     ASSERT_LE(h.size(), 10u);  // the digits of a 32-bit number
     for (char c : h) ASSERT_NE(safe.find(c), std::string::npos) << h;
   }
+}
+
+// kube's EqualIgnoreHash on copies: drop the hash label, then labels that are null or
+// empty, then metadata that is empty; compare what is left.
+bool equal_on_stripped_copies(json t1, json t2) {
+  auto strip = [](json& t) {
+    if (!t.is_object()) return;
+    auto md = t.find("metadata");
+    if (md == t.end() || !md->is_object()) return;
+    auto labels = md->find("labels");
+    if (labels != md->end()) {
+      if (labels->is_object()) labels->erase("pod-template-hash");
+      if (labels->is_null() || (labels->is_object() && labels->empty())) md->erase(labels);
+    }
+    if (md->empty()) t.erase(md);
+  };
+  strip(t1);
+  strip(t2);
+  return t1 == t2;
+}
+
+TEST(EqualIgnoreHash, AgreesWithComparingStrippedCopies) {
+  const json spec = {{"containers", {{{"name", "c"}, {"image", "nginx"}}}}};
+  std::vector<json> templates = {
+      json::object(),
+      {{"spec", spec}},
+      {{"metadata", json::object()}, {"spec", spec}},
+      {{"metadata", {{"labels", nullptr}}}, {"spec", spec}},
+      {{"metadata", {{"labels", json::object()}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"pod-template-hash", "abc"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"pod-template-hash", "xyz"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"app", "web"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"app", "web"}, {"pod-template-hash", "abc"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"app", "db"}, {"pod-template-hash", "abc"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"app", "web"}, {"tier", "a"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"pod-template-hash", "abc"}}}, {"annotations", {{"a", "b"}}}}}, {"spec", spec}},
+      {{"metadata", {{"annotations", {{"a", "b"}}}}}, {"spec", spec}},
+      {{"metadata", {{"labels", "not a map"}}}, {"spec", spec}},
+      {{"metadata", "not a map"}, {"spec", spec}},
+      {{"metadata", {{"labels", {{"app", "web"}}}}}, {"spec", {{"containers", json::array()}}}},
+      {{"metadata", {{"labels", {{"app", "web"}}}}}},
+      {{"metadata", {{"labels", {{"app", "web"}}}}}, {"spec", spec}, {"extra", 1}},
+      json::array(),
+      nullptr,
+  };
+  for (std::size_t i = 0; i < templates.size(); ++i) {
+    for (std::size_t j = 0; j < templates.size(); ++j) {
+      EXPECT_EQ(ktk::sim::deployment_detail::equal_ignore_hash(templates[i], templates[j]),
+                equal_on_stripped_copies(templates[i], templates[j]))
+          << templates[i].dump() << " vs " << templates[j].dump();
+    }
+  }
+  EXPECT_TRUE(ktk::sim::deployment_detail::equal_ignore_hash(templates[8], templates[7])) << "the hash label alone differs";
+  EXPECT_FALSE(ktk::sim::deployment_detail::equal_ignore_hash(templates[8], templates[9]));
 }
 
 }  // namespace

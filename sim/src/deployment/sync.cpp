@@ -89,10 +89,14 @@ result<core::object_ptr> deployment_reconciler::get_new_rs(sync_state& s, const 
     if (!create) return core::object_ptr{};
     return create_new_rs(s, old, revision);
   }
-  core::object copy = *existing;
-  bool annotations = set_new_rs_annotations(s.d, copy, revision, true);
-  bool min_ready = int_at(copy, "spec.minReadySeconds") != min_ready_seconds(s.d);
+  // Most syncs change nothing here: find out on the annotations alone before copying
+  // the whole ReplicaSet.
+  core::object probe(core::json{{"metadata", {{"annotations", existing->annotations_json()}}}});
+  bool annotations = set_new_rs_annotations(s.d, probe, revision, true);
+  bool min_ready = int_at(*existing, "spec.minReadySeconds") != min_ready_seconds(s.d);
   if (annotations || min_ready) {
+    core::object copy = *existing;
+    set_new_rs_annotations(s.d, copy, revision, true);
     copy.data()["spec"]["minReadySeconds"] = min_ready_seconds(s.d);
     auto u = client_.update(std::move(copy));
     if (!u) return u.error();

@@ -232,20 +232,62 @@ void sort_by_revision(rs_list& rss) {
   });
 }
 
+namespace {
+
+// What EqualIgnoreHash drops: labels that are null, or empty once the hash label is
+// gone; metadata that is empty once such labels are gone.
+bool labels_dropped(const core::json& labels) {
+  if (labels.is_null()) return true;
+  if (!labels.is_object()) return false;
+  return labels.empty() || (labels.size() == 1 && labels.contains(hash_label));
+}
+
+bool metadata_dropped(const core::json& md) {
+  if (!md.is_object()) return false;
+  for (const auto& [k, v] : md.items()) {
+    if (k != "labels" || !labels_dropped(v)) return false;
+  }
+  return true;
+}
+
+// Whether two objects have the same members, but for `skip` and for those `dropped`
+// says are as good as absent; `same` compares the `skip` member (nullptr: absent).
+template <class Dropped, class Same>
+bool equal_except(const core::json& a, const core::json& b, std::string_view skip, Dropped dropped, Same same) {
+  std::size_t na = 0, nb = 0;
+  for (const auto& [k, v] : a.items()) {
+    if (k == skip) continue;
+    ++na;
+    auto it = b.find(k);
+    if (it == b.end() || *it != v) return false;
+  }
+  for (const auto& [k, v] : b.items()) nb += k == skip ? 0 : 1;
+  if (na != nb) return false;
+  auto ia = a.find(skip), ib = b.find(skip);
+  const core::json* sa = ia == a.end() || dropped(*ia) ? nullptr : &*ia;
+  const core::json* sb = ib == b.end() || dropped(*ib) ? nullptr : &*ib;
+  if (!sa || !sb) return sa == sb;
+  return same(*sa, *sb);
+}
+
+bool labels_equal(const core::json& a, const core::json& b) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  return equal_except(a, b, hash_label, [](const core::json&) { return true; },
+                      [](const core::json&, const core::json&) { return true; });
+}
+
+bool metadata_equal(const core::json& a, const core::json& b) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  return equal_except(a, b, "labels", labels_dropped, labels_equal);
+}
+
+}  // namespace
+
+// Compared in place, not on stripped copies: every sync of every Deployment compares
+// its template with each of its ReplicaSets'.
 bool equal_ignore_hash(const core::json& t1, const core::json& t2) {
-  auto strip = [](core::json t) {
-    if (!t.is_object()) return t;
-    auto md = t.find("metadata");
-    if (md == t.end() || !md->is_object()) return t;
-    auto labels = md->find("labels");
-    if (labels != md->end()) {
-      if (labels->is_object()) labels->erase(std::string(hash_label));
-      if (labels->is_null() || (labels->is_object() && labels->empty())) md->erase(labels);
-    }
-    if (md->empty()) t.erase(md);
-    return t;
-  };
-  return strip(t1) == strip(t2);
+  if (!t1.is_object() || !t2.is_object()) return t1 == t2;
+  return equal_except(t1, t2, "metadata", metadata_dropped, metadata_equal);
 }
 
 bool skip_copy_annotation(std::string_view k) {
