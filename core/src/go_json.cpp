@@ -60,8 +60,8 @@ std::string_view go_json_kind(const json& v) {
 }
 
 std::optional<std::string> go_json_replace_invalid_utf8(std::string_view text) {
-  // Nothing to do unless there is a byte above 0x7f or an escape (a cheap first look,
-  // eight bytes at a time).
+  // Nothing to do unless there is a byte above 0x7f or a \u escape (a cheap first look,
+  // eight bytes at a time; `\"` in an annotation does not count).
   std::uint64_t high = 0;
   std::size_t k = 0;
   for (; k + 8 <= text.size(); k += 8) {
@@ -70,7 +70,7 @@ std::optional<std::string> go_json_replace_invalid_utf8(std::string_view text) {
     high |= w;
   }
   for (; k < text.size(); ++k) high |= static_cast<unsigned char>(text[k]);
-  if ((high & 0x8080808080808080ull) == 0 && std::memchr(text.data(), '\\', text.size()) == nullptr) {
+  if ((high & 0x8080808080808080ull) == 0 && text.find("\\u") == std::string_view::npos) {
     return std::nullopt;
   }
 
