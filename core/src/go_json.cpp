@@ -1,4 +1,4 @@
-// go_json.cpp — Go's encoding/json wording.
+// go_json.cpp — Go's encoding/json: its wording, and how it reads strings nlohmann::json refuses.
 #include "ktk/core/go_json.hpp"
 
 #include <cstdint>
