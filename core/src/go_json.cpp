@@ -6,30 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktk/core/utf8.hpp"
+
 namespace ktk::core {
 
 namespace {
-
-constexpr std::string_view replacement_char = "\xef\xbf\xbd";  // U+FFFD in UTF-8
-
-// The length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
-// surrogates, nothing above U+10FFFF) that starts at s[i], or 0 when there is none.
-std::size_t utf8_sequence_at(std::string_view s, std::size_t i) {
-  auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-  auto in = [](unsigned c, unsigned lo, unsigned hi) { return c >= lo && c <= hi; };
-  const unsigned c0 = at(0);
-  if (c0 < 0x80) return 1;
-  if (in(c0, 0xc2, 0xdf)) return in(at(1), 0x80, 0xbf) ? 2 : 0;
-  if (in(c0, 0xe0, 0xef)) {
-    const unsigned lo = c0 == 0xe0 ? 0xa0 : 0x80, hi = c0 == 0xed ? 0x9f : 0xbf;
-    return in(at(1), lo, hi) && in(at(2), 0x80, 0xbf) ? 3 : 0;
-  }
-  if (in(c0, 0xf0, 0xf4)) {
-    const unsigned lo = c0 == 0xf0 ? 0x90 : 0x80, hi = c0 == 0xf4 ? 0x8f : 0xbf;
-    return in(at(1), lo, hi) && in(at(2), 0x80, 0xbf) && in(at(3), 0x80, 0xbf) ? 4 : 0;
-  }
-  return 0;
-}
 
 // The code unit of the \uXXXX escape at s[i] (s[i] == '\\'), or -1 when there is none.
 long u_escape_at(std::string_view s, std::size_t i) {
@@ -107,7 +88,7 @@ std::optional<std::string> go_json_replace_invalid_utf8(std::string_view text) {
     } else if (std::size_t n = utf8_sequence_at(text, i); n > 0) {
       i += n;
     } else {
-      replace(i, 1, replacement_char);
+      replace(i, 1, replacement_character);
       ++i;
     }
   }

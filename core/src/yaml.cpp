@@ -18,6 +18,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "ktk/core/utf8.hpp"
+
 namespace ktk::core {
 
 yaml_error::yaml_error(std::string source, int line, int column, std::string message)
@@ -153,44 +155,6 @@ json resolve_scalar(const std::string& tag, const std::string& value) {
   return json(value);
 }
 
-// Whether `s` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code
-// points past U+10FFFF), as JSON strings must be. yaml-cpp passes bytes through, and
-// decodes escapes such as "\xFF" to a bare byte; go-yaml rejects both.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n;
-    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (s.size() - i < n) return false;
-    auto second = static_cast<unsigned char>(s[i + 1]);
-    if (second < lo || second > hi) return false;
-    for (std::size_t k = 2; k < n; ++k) {
-      auto b = static_cast<unsigned char>(s[i + k]);
-      if (b < 0x80 || b > 0xBF) return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
 // Builds JSON from yaml-cpp's parse events. Containers are kept on an explicit
 // stack, so nesting depth costs no native stack and is capped at max_depth.
 class json_builder : public YAML::EventHandler {
@@ -232,6 +196,8 @@ class json_builder : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    // yaml-cpp passes bytes through, and decodes escapes such as "\xFF" to a bare
+    // byte; go-yaml rejects both, and JSON strings must be well-formed.
     if (!valid_utf8(value)) throw error(mark, "invalid UTF-8 in a scalar");
     json v;
     try {

@@ -5,38 +5,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include "ktk/core/utf8.hpp"
+
 namespace ktk::apiserver::http::protobuf {
 
 // Go's encoding/json writes invalid UTF-8 as U+FFFD; the same here, so the JSON is valid.
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    bool good = len > 0 && i + len <= s.size();
-    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
-    for (std::size_t k = 1; good && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      good = (cc & 0xc0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid too.
-    if (good && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                 (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)) {
-      good = false;
-    }
-    if (good) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xef\xbf\xbd";
-      ++i;
-    }
-  }
-  return out;
-}
+std::string valid_utf8(std::string_view s) { return core::replace_invalid_utf8(s); }
 
 // Go's time.Duration.String: "1h2m3.5s", "1.5ms", "0s".
 std::string go_duration(std::int64_t ns) {
