@@ -70,6 +70,22 @@ if(NOT KTK_OPTIMIZE_TESTS)
   target_compile_options(ktk_test_options INTERFACE -O0)
 endif()
 
+# Unity builds. A library's sources are compiled in batches of 8, each batch one
+# translation unit: the nlohmann, Beast and standard headers are parsed, and the
+# templates they share instantiated and optimised, once per batch instead of once per
+# file. A fresh build of the libraries takes about a third less CPU. The cost is in
+# incremental builds: editing one source recompiles its batch, so someone iterating
+# on a library may want KTK_UNITY_BUILD=OFF. File-local names must not collide within
+# a library (an anonymous namespace is per translation unit, and a batch is one); CI
+# builds with the default, so a collision fails there. Tests are one source per
+# program and are not affected.
+option(KTK_UNITY_BUILD "compile library sources in batches (unity build)" ON)
+function(ktk_unity_build target)
+  if(KTK_UNITY_BUILD)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()
+
 # Linking. A build links about 270 executables, most of them tests; lld links one in a
 # third of the default ld.bfd's time (a registry test: 0.62 s against 1.83 s).
 # scripts/setup.sh installs it; without it the default linker is used.
@@ -97,5 +113,6 @@ function(ktk_add_component name)
   # The public headers are C++20: a project linking a component (also through the
   # installed package) compiles as C++20 without saying so.
   target_compile_features(ktk_${name} PUBLIC cxx_std_20)
+  ktk_unity_build(ktk_${name})
 endfunction()
 

@@ -20,7 +20,7 @@
 namespace ktk::core {
 namespace {
 
-using op = label_requirement::op;
+using req_op = label_requirement::op;
 
 // ---- content validation (label keys and values) ----------------------------------
 
@@ -157,7 +157,7 @@ std::optional<std::int64_t> parse_int64(std::string_view s) {
 
 // NewRequirement's checks of the values (the key is checked by the caller); `path` is
 // "" for the string syntax (nil path in Go) so fields read "values", "values[0][key]".
-void check_values(const std::string& key, op o, const std::vector<std::string>& vals,
+void check_values(const std::string& key, req_op o, const std::vector<std::string>& vals,
                   field_errors& errs) {
   auto json_list = [&] {
     std::string s = "[";
@@ -165,26 +165,26 @@ void check_values(const std::string& key, op o, const std::vector<std::string>& 
     return s + "]";
   };
   switch (o) {
-    case op::in:
-    case op::not_in:
+    case req_op::in:
+    case req_op::not_in:
       if (vals.empty())
         errs.push_back(field_error::invalid("values", "null",
                                             "for 'in', 'notin' operators, values set can't be empty"));
       break;
-    case op::equals:
-    case op::not_equals:
+    case req_op::equals:
+    case req_op::not_equals:
       if (vals.size() != 1)
         errs.push_back(field_error::invalid("values", json_list(),
                                             "exact-match compatibility requires one single value"));
       break;
-    case op::exists:
-    case op::does_not_exist:
+    case req_op::exists:
+    case req_op::does_not_exist:
       if (!vals.empty())
         errs.push_back(field_error::invalid("values", json_list(),
                                             "values set must be empty for exists and does not exist"));
       break;
-    case op::greater_than:
-    case op::less_than:
+    case req_op::greater_than:
+    case req_op::less_than:
       if (vals.size() != 1)
         errs.push_back(field_error::invalid("values", json_list(),
                                             "for 'Gt', 'Lt' operators, exactly one value is required"));
@@ -339,23 +339,23 @@ class parser {
     r.key = lit;
     auto [next, unused] = lookahead(true);
     if (negated || next == tok::end || next == tok::comma) {
-      r.operator_ = negated ? op::does_not_exist : op::exists;
+      r.operator_ = negated ? req_op::does_not_exist : req_op::exists;
       return r;
     }
     auto [ot, olit] = consume(false);
     switch (ot) {
-      case tok::in: r.operator_ = op::in; break;
-      case tok::not_in: r.operator_ = op::not_in; break;
+      case tok::in: r.operator_ = req_op::in; break;
+      case tok::not_in: r.operator_ = req_op::not_in; break;
       case tok::equals:
-      case tok::double_equals: r.operator_ = op::equals; break;
-      case tok::not_equals: r.operator_ = op::not_equals; break;
-      case tok::greater: r.operator_ = op::greater_than; break;
-      case tok::less: r.operator_ = op::less_than; break;
+      case tok::double_equals: r.operator_ = req_op::equals; break;
+      case tok::not_equals: r.operator_ = req_op::not_equals; break;
+      case tok::greater: r.operator_ = req_op::greater_than; break;
+      case tok::less: r.operator_ = req_op::less_than; break;
       default:
         throw parse_failure{"found '" + olit + "', expected: in, notin, =, ==, !=, gt, lt"};
     }
     std::set<std::string> values =
-        (r.operator_ == op::in || r.operator_ == op::not_in) ? parse_values() : parse_exact_value();
+        (r.operator_ == req_op::in || r.operator_ == req_op::not_in) ? parse_values() : parse_exact_value();
     r.values.assign(values.begin(), values.end());
     field_errors errs;
     check_values(r.key, r.operator_, r.values, errs);
@@ -430,19 +430,19 @@ bool requirement_matches(const label_requirement& r, const std::string* val) {
     return std::binary_search(r.values.begin(), r.values.end(), v);
   };
   switch (r.operator_) {
-    case op::equals:
-    case op::in: return val && has(*val);
-    case op::not_equals:
-    case op::not_in: return !val || !has(*val);
-    case op::exists: return val != nullptr;
-    case op::does_not_exist: return val == nullptr;
-    case op::greater_than:
-    case op::less_than: {
+    case req_op::equals:
+    case req_op::in: return val && has(*val);
+    case req_op::not_equals:
+    case req_op::not_in: return !val || !has(*val);
+    case req_op::exists: return val != nullptr;
+    case req_op::does_not_exist: return val == nullptr;
+    case req_op::greater_than:
+    case req_op::less_than: {
       if (!val || r.values.size() != 1) return false;
       auto lhs = parse_int64(*val);
       auto rhs = parse_int64(r.values.front());
       if (!lhs || !rhs) return false;
-      return r.operator_ == op::greater_than ? *lhs > *rhs : *lhs < *rhs;
+      return r.operator_ == req_op::greater_than ? *lhs > *rhs : *lhs < *rhs;
     }
   }
   return false;
@@ -469,7 +469,7 @@ void read_match_labels(const json& ml, std::vector<label_requirement>& reqs, fie
     }
     const auto& s = v.get_ref<const std::string&>();
     for (auto& m : label_value_errors(s)) errs.push_back(field_error::invalid("matchLabels", quote(s), m));
-    reqs.push_back({k, op::equals, {s}});
+    reqs.push_back({k, req_op::equals, {s}});
   }
 }
 
@@ -495,14 +495,14 @@ void read_expression(const json& e, const std::string& path, std::vector<label_r
       else bad_type(errs, path + ".values[" + std::to_string(j) + "]", (*v)[j], "a string");
     }
   }
-  label_requirement r{key, op::in, {}};
+  label_requirement r{key, req_op::in, {}};
   if (oper == "In" || oper == "NotIn") {
-    r.operator_ = oper == "In" ? op::in : op::not_in;
+    r.operator_ = oper == "In" ? req_op::in : req_op::not_in;
     if (values.empty())
       errs.push_back(field_error::required(path + ".values",
                                            "must be specified when `operator` is 'In' or 'NotIn'"));
   } else if (oper == "Exists" || oper == "DoesNotExist") {
-    r.operator_ = oper == "Exists" ? op::exists : op::does_not_exist;
+    r.operator_ = oper == "Exists" ? req_op::exists : req_op::does_not_exist;
     if (!values.empty())
       errs.push_back(field_error::forbidden(
           path + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
@@ -558,7 +558,7 @@ result<label_selector> label_selector::from_json(const json& selector) {
 
 label_selector label_selector::from_map(const std::map<std::string, std::string>& labels) {
   label_selector sel;
-  for (const auto& [k, v] : labels) sel.reqs_.push_back({k, op::equals, {v}});
+  for (const auto& [k, v] : labels) sel.reqs_.push_back({k, req_op::equals, {v}});
   return sel;
 }
 
@@ -589,20 +589,20 @@ std::string label_selector::str() const {
   std::string out;
   for (const auto& r : reqs_) {
     if (!out.empty()) out += ',';
-    if (r.operator_ == op::does_not_exist) out += '!';
+    if (r.operator_ == req_op::does_not_exist) out += '!';
     out += r.key;
     switch (r.operator_) {
-      case op::exists:
-      case op::does_not_exist: continue;
-      case op::equals: out += '='; break;
-      case op::not_equals: out += "!="; break;
-      case op::greater_than: out += '>'; break;
-      case op::less_than: out += '<'; break;
-      case op::in: out += " in ("; break;
-      case op::not_in: out += " notin ("; break;
+      case req_op::exists:
+      case req_op::does_not_exist: continue;
+      case req_op::equals: out += '='; break;
+      case req_op::not_equals: out += "!="; break;
+      case req_op::greater_than: out += '>'; break;
+      case req_op::less_than: out += '<'; break;
+      case req_op::in: out += " in ("; break;
+      case req_op::not_in: out += " notin ("; break;
     }
     out += join(r.values, ",");
-    if (r.operator_ == op::in || r.operator_ == op::not_in) out += ')';
+    if (r.operator_ == req_op::in || r.operator_ == req_op::not_in) out += ')';
   }
   return out;
 }

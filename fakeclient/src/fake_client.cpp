@@ -16,7 +16,8 @@ using core::api_error;
 using core::gvk;
 using core::gvr;
 
-namespace {
+// Types fake_client::impl holds (named, not anonymous: impl is not in an anonymous namespace).
+namespace detail {
 
 struct reactor_entry {
   reactor_id id;
@@ -24,6 +25,30 @@ struct reactor_entry {
   std::string resource;
   reactor fn;
 };
+
+// Lets fake_client::cut_watches() end a stream another thread may be waiting on.
+struct cut_flag {
+  core::gvr resource;
+  std::mutex mu;
+  bool cut = false;                       // guarded by mu
+  std::stop_source* waiting = nullptr;    // guarded by mu: the next() in progress
+
+  // False when it was cut already.
+  bool fire() {
+    std::lock_guard lock(mu);
+    if (cut) return false;
+    cut = true;
+    if (waiting) waiting->request_stop();
+    return true;
+  }
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::cut_flag;
+using detail::reactor_entry;
 
 std::optional<apiserver::field_validation> validation_of(const std::string& v) {
   if (v == "Strict") return apiserver::field_validation::strict;
@@ -65,23 +90,6 @@ apiserver::list_options to_registry(const ktk::client::list_options& o) {
           .resource_version = o.resource_version,
           .resource_version_match = o.resource_version_match};
 }
-
-// Lets fake_client::cut_watches() end a stream another thread may be waiting on.
-struct cut_flag {
-  core::gvr resource;
-  std::mutex mu;
-  bool cut = false;                       // guarded by mu
-  std::stop_source* waiting = nullptr;    // guarded by mu: the next() in progress
-
-  // False when it was cut already.
-  bool fire() {
-    std::lock_guard lock(mu);
-    if (cut) return false;
-    cut = true;
-    if (waiting) waiting->request_stop();
-    return true;
-  }
-};
 
 // Adapts a registry watch to the client's watch_stream, ending it after the timeout
 // or when cut.

@@ -39,10 +39,21 @@ json user_info_json(const user_info* u) {
 
 constexpr const char* group = "admissionregistration.k8s.io";
 
+}  // namespace
+
+// compiled_webhook holds these, so they are named, not in an anonymous namespace.
+namespace webhook_detail {
+
 struct rule {
   std::vector<std::string> operations, groups, versions, resources;
   std::string scope = "*";
 };
+
+}  // namespace webhook_detail
+
+namespace {
+
+using webhook_detail::rule;
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end() || std::find(v.begin(), v.end(), "*") != v.end();
@@ -220,7 +231,6 @@ void dispatcher::invalidate() {
 }
 
 namespace {
-
 
 bool rules_match(const compiled_webhook& w, const attributes& a, const core::gvr& r) {
   for (const auto& ru : w.rules) {

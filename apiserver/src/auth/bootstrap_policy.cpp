@@ -37,7 +37,7 @@ json aggregated(const std::string& name, const std::string& label, json labels =
   return r;
 }
 
-json binding(const std::string& name, const json& groups) {
+json cluster_role_binding(const std::string& name, const json& groups) {
   json subjects = json::array();
   for (const auto& g : groups) subjects.push_back({{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Group"}, {"name", g}});
   return {{"apiVersion", "rbac.authorization.k8s.io/v1"},
@@ -117,10 +117,10 @@ void ensure_bootstrap_policy(registry& reg) {
     }
   };
   for (auto& j : cluster_roles()) create(roles, std::move(j));
-  create(bindings, binding("cluster-admin", {"system:masters"}));
-  create(bindings, binding("system:discovery", {"system:authenticated"}));
-  create(bindings, binding("system:basic-user", {"system:authenticated"}));
-  create(bindings, binding("system:public-info-viewer", {"system:authenticated", "system:unauthenticated"}));
+  create(bindings, cluster_role_binding("cluster-admin", {"system:masters"}));
+  create(bindings, cluster_role_binding("system:discovery", {"system:authenticated"}));
+  create(bindings, cluster_role_binding("system:basic-user", {"system:authenticated"}));
+  create(bindings, cluster_role_binding("system:public-info-viewer", {"system:authenticated", "system:unauthenticated"}));
 }
 
 }  // namespace ktk::apiserver::auth

@@ -38,6 +38,11 @@ std::vector<policy_rule> rules_of(const json& o) {
   return out;
 }
 
+}  // namespace
+
+// rbac_authorizer::snapshot holds these, so they are named, not in an anonymous namespace.
+namespace rbac_detail {
+
 struct subject {
   std::string kind, name, namespace_;
 };
@@ -47,6 +52,13 @@ struct binding {
   std::string role_kind{}, role_name{};
   std::vector<subject> subjects{};
 };
+
+}  // namespace rbac_detail
+
+namespace {
+
+using rbac_detail::binding;
+using rbac_detail::subject;
 
 binding binding_of(const core::object& o) {
   const json& j = o.data();

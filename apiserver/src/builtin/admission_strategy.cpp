@@ -25,7 +25,6 @@ const std::vector<std::string> accepted_review_versions = {"v1", "v1beta1"};
 const std::vector<std::string> no_side_effects = {"None", "NoneOnDryRun"};
 const std::vector<std::string> all_side_effects = {"None", "NoneOnDryRun", "Some", "Unknown"};
 
-std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 bool has(const std::vector<std::string>& v, const json& x) {
   return x.is_string() && std::find(v.begin(), v.end(), x.get<std::string>()) != v.end();

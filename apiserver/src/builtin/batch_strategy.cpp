@@ -7,12 +7,6 @@
 namespace ktk::apiserver::detail {
 namespace {
 
-const json& member(const json& j, std::string_view key) {
-  static const json empty = json::object();
-  const json* v = get(j, key);
-  return v ? *v : empty;
-}
-
 void default_job_spec(json& spec) {
   if (!get(spec, "completions") && !get(spec, "parallelism")) spec["completions"] = 1;
   set_default(spec, "parallelism", 1);

@@ -9,12 +9,6 @@
 namespace ktk::apiserver::detail {
 namespace {
 
-const json& member(const json& j, std::string_view key) {
-  static const json empty = json::object();
-  const json* v = get(j, key);
-  return v ? *v : empty;
-}
-
 void keep_old(json& data, const json& old, std::string_view key) {
   if (const json* v = get(old, key)) {
     data[std::string(key)] = *v;

@@ -21,6 +21,14 @@ json* get(json& j, std::string_view key) {
   return &*it;
 }
 
+const json& member(const json& j, std::string_view key) {
+  static const json empty = json::object();
+  const json* v = get(j, key);
+  return v ? *v : empty;
+}
+
+std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
 std::string get_string(const json& j, std::string_view key) {
   const json* v = get(j, key);
   return v && v->is_string() ? v->get<std::string>() : std::string();

@@ -20,6 +20,10 @@ using json = nlohmann::json;
 // The member `key` of `j`, or nullptr when `j` is not an object, lacks it, or it is null.
 const json* get(const json& j, std::string_view key);
 json* get(json& j, std::string_view key);
+// The member `key` of `j`; a shared empty object when get() finds none.
+const json& member(const json& j, std::string_view key);
+// `path[i]`: the field path of a list element.
+std::string idx(const std::string& path, std::size_t i);
 // The member as a string; "" when absent or not a string.
 std::string get_string(const json& j, std::string_view key);
 // The member as an integer, when it is one.

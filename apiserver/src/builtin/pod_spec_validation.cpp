@@ -9,8 +9,6 @@
 namespace ktk::apiserver::detail {
 namespace {
 
-std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
 std::string text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 void append(field_errors& to, field_errors from) { to.insert(to.end(), from.begin(), from.end()); }

@@ -13,7 +13,6 @@ namespace {
 
 const std::string rbac_group = "rbac.authorization.k8s.io";
 
-std::string idx(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 // Go's %#v of a []string: []string{"a", "b"}.
 std::string go_strings(const json& arr) {

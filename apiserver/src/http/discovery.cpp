@@ -25,20 +25,14 @@ core::json group_body(const detail::served_group& g) {
   return {{"name", g.name}, {"versions", std::move(versions)}, {"preferredVersion", version_entry(g.name, g.versions.front())}};
 }
 
-core::json strings(const std::vector<std::string>& v) {
-  core::json a = core::json::array();
-  for (const auto& s : v) a.push_back(s);
-  return a;
-}
-
 core::json main_entry(const core::resource_info& r) {
   core::json e = {{"name", r.resource.resource}, {"singularName", r.singular}, {"namespaced", r.namespaced},
-                  {"kind", r.kind},              {"verbs", strings(r.verbs)}};
+                  {"kind", r.kind},              {"verbs", core::json(r.verbs)}};
   // Only stored resources have a storage version; the create-only reviews have none.
   if (r.has_verb("get"))
     e["storageVersionHash"] = detail::storage_version_hash(r.resource.group, r.resource.version, r.kind);
-  if (!r.short_names.empty()) e["shortNames"] = strings(r.short_names);
-  if (!r.categories.empty()) e["categories"] = strings(r.categories);
+  if (!r.short_names.empty()) e["shortNames"] = core::json(r.short_names);
+  if (!r.categories.empty()) e["categories"] = core::json(r.categories);
   return e;
 }
 
@@ -47,7 +41,7 @@ core::json sub_entry(const core::resource_info& r, const detail::subresource_inf
                   {"singularName", ""},
                   {"namespaced", r.namespaced},
                   {"kind", s.kind},
-                  {"verbs", strings(s.verbs)}};
+                  {"verbs", core::json(s.verbs)}};
   if (!s.group.empty() || !s.version.empty()) {
     e["group"] = s.group;
     e["version"] = s.version;

@@ -12,12 +12,6 @@
 namespace ktk::apiserver::http::discovery {
 namespace {
 
-core::json strings(const std::vector<std::string>& v) {
-  core::json a = core::json::array();
-  for (const auto& s : v) a.push_back(s);
-  return a;
-}
-
 core::json kind_ref(std::string_view group, std::string_view version, std::string_view kind) {
   return {{"group", std::string(group)}, {"version", std::string(version)}, {"kind", std::string(kind)}};
 }
@@ -31,15 +25,15 @@ core::json resource_entry(const core::resource_info& r) {
                   {"responseKind", kind_ref(group, version, r.kind)},
                   {"scope", r.namespaced ? "Namespaced" : "Cluster"},
                   {"singularResource", r.singular},
-                  {"verbs", strings(r.verbs)}};
-  if (!r.short_names.empty()) e["shortNames"] = strings(r.short_names);
-  if (!r.categories.empty()) e["categories"] = strings(r.categories);
+                  {"verbs", core::json(r.verbs)}};
+  if (!r.short_names.empty()) e["shortNames"] = core::json(r.short_names);
+  if (!r.categories.empty()) e["categories"] = core::json(r.categories);
   core::json subs = core::json::array();
   for (const auto& s : detail::subresources_of(r)) {
     const bool elsewhere = !s.group.empty() || !s.version.empty();
     subs.push_back({{"subresource", s.name},
                     {"responseKind", elsewhere ? kind_ref(s.group, s.version, s.kind) : kind_ref(group, version, s.kind)},
-                    {"verbs", strings(s.verbs)}});
+                    {"verbs", core::json(s.verbs)}});
   }
   if (!subs.empty()) e["subresources"] = std::move(subs);
   return e;

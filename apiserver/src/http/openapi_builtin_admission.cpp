@@ -7,7 +7,6 @@ namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
 const std::string ar = "io.k8s.api.admissionregistration.v1.";
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
 void atomic(definitions& d, const std::string& type, const std::string& prop) {
   d[type]["properties"][prop]["x-kubernetes-list-type"] = "atomic";
@@ -29,9 +28,9 @@ std::vector<field> webhook_fields() {
                "resource through another group or version.",
                {"Equivalent", "Exact"}),
       str("name", "The webhook's fully qualified name, such as imagepolicy.kubernetes.io. Required."),
-      ref("namespaceSelector", meta + "LabelSelector",
+      ref("namespaceSelector", meta_v1 + "LabelSelector",
           "Calls the webhook only for objects in namespaces whose labels match; empty matches all."),
-      ref("objectSelector", meta + "LabelSelector",
+      ref("objectSelector", meta_v1 + "LabelSelector",
           "Calls the webhook only for objects whose labels match; empty matches all."),
       list("rules", ar + "RuleWithOperations", "The operations and resources the webhook is called for."),
       str_enum("sideEffects",

@@ -5,15 +5,12 @@
 namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
-const std::string c = "io.k8s.api.core.v1.";
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-
 void add_service(definitions& d) {
-  kind_def(d, c + "Service", {"", "v1", "Service"}, "A stable name and address in front of a set of pods.",
-           {ref("spec", c + "ServiceSpec", "Ports, selector and type of the service."),
-            ref("status", c + "ServiceStatus", "Load balancer state. Read-only.")});
-  def(d, c + "ServiceSpec", "The desired behaviour of a Service.",
-      {list("ports", c + "ServicePort", "The ports the service exposes.", "port"),
+  kind_def(d, core_v1 + "Service", {"", "v1", "Service"}, "A stable name and address in front of a set of pods.",
+           {ref("spec", core_v1 + "ServiceSpec", "Ports, selector and type of the service."),
+            ref("status", core_v1 + "ServiceStatus", "Load balancer state. Read-only.")});
+  def(d, core_v1 + "ServiceSpec", "The desired behaviour of a Service.",
+      {list("ports", core_v1 + "ServicePort", "The ports the service exposes.", "port"),
        str_map("selector", "Pods with these labels receive the traffic; empty means endpoints are managed by hand."),
        str_enum("type", "How the service is exposed.", {"ClusterIP", "ExternalName", "LoadBalancer", "NodePort"}),
        str("clusterIP", "Virtual IP of the service; \"None\" makes a headless service. Set at creation."),
@@ -23,8 +20,8 @@ void add_service(definitions& d) {
        str_list("externalIPs", "Extra IPs routed to the service."),
        str("externalTrafficPolicy", "Cluster (default) or Local."),
        boolean("publishNotReadyAddresses", "Publish endpoints of pods that are not ready.")});
-  d[c + "ServiceSpec"]["properties"]["ports"]["x-kubernetes-list-map-keys"] = json::array({"port", "protocol"});
-  def(d, c + "ServicePort", "One port of a Service.",
+  d[core_v1 + "ServiceSpec"]["properties"]["ports"]["x-kubernetes-list-map-keys"] = json::array({"port", "protocol"});
+  def(d, core_v1 + "ServicePort", "One port of a Service.",
       {str("name", "Name of the port; required when there are several."),
        str_enum("protocol", "TCP (default), UDP or SCTP.", {"SCTP", "TCP", "UDP"}),
        i32("port", "The port the service listens on."),
@@ -32,20 +29,20 @@ void add_service(definitions& d) {
        i32("nodePort", "For NodePort and LoadBalancer: the port on every node."),
        str("appProtocol", "Application protocol, such as http or kubernetes.io/h2c.")},
       {"port"});
-  def(d, c + "ServiceStatus", "The observed state of a Service.",
+  def(d, core_v1 + "ServiceStatus", "The observed state of a Service.",
       {free_object("loadBalancer", "Ingress points of the load balancer."),
-       list("conditions", meta + "Condition", "Conditions of the service.", "type")});
+       list("conditions", meta_v1 + "Condition", "Conditions of the service.", "type")});
 }
 
 void add_config(definitions& d) {
-  kind_def(d, c + "ConfigMap", {"", "v1", "ConfigMap"}, "Non-secret configuration as key/value pairs.",
+  kind_def(d, core_v1 + "ConfigMap", {"", "v1", "ConfigMap"}, "Non-secret configuration as key/value pairs.",
            {str_map("data", "UTF-8 values by key."),
             {"binaryData",
              {{"type", "object"},
               {"additionalProperties", {{"type", "string"}, {"format", "byte"}}},
               {"description", "Base64-encoded binary values by key; keys must not repeat those of data."}}},
             boolean("immutable", "When true, data cannot change any more.")});
-  kind_def(d, c + "Secret", {"", "v1", "Secret"}, "Sensitive data, such as passwords, tokens or keys.",
+  kind_def(d, core_v1 + "Secret", {"", "v1", "Secret"}, "Sensitive data, such as passwords, tokens or keys.",
            {{"data",
              {{"type", "object"},
               {"additionalProperties", {{"type", "string"}, {"format", "byte"}}},
@@ -53,110 +50,110 @@ void add_config(definitions& d) {
             str_map("stringData", "Plain-text values, merged into data on write; never read back."),
             str("type", "How the data is used, such as Opaque or kubernetes.io/tls."),
             boolean("immutable", "When true, data cannot change any more.")});
-  kind_def(d, c + "ServiceAccount", {"", "v1", "ServiceAccount"}, "An identity for processes running in pods.",
-           {list("secrets", c + "ObjectReference", "Secrets pods of this account may use.", "name"),
-            list("imagePullSecrets", c + "LocalObjectReference", "Secrets used to pull images."),
+  kind_def(d, core_v1 + "ServiceAccount", {"", "v1", "ServiceAccount"}, "An identity for processes running in pods.",
+           {list("secrets", core_v1 + "ObjectReference", "Secrets pods of this account may use.", "name"),
+            list("imagePullSecrets", core_v1 + "LocalObjectReference", "Secrets used to pull images."),
             boolean("automountServiceAccountToken", "Whether pods mount a token by default.")});
-  def(d, c + "ObjectReference", "Points at another object.",
+  def(d, core_v1 + "ObjectReference", "Points at another object.",
       {str("apiVersion", "Its API version."), str("kind", "Its kind."), str("namespace", "Its namespace."),
        str("name", "Its name."), str("uid", "Its UID."), str("resourceVersion", "The version referred to."),
        str("fieldPath", "A part of the object, such as spec.containers{web}.")});
 }
 
 void add_cluster_core(definitions& d) {
-  kind_def(d, c + "Namespace", {"", "v1", "Namespace"}, "A scope for names; most objects live in one.",
-           {ref("spec", c + "NamespaceSpec", "Finalizers of the namespace."),
-            ref("status", c + "NamespaceStatus", "Phase of the namespace. Read-only.")});
-  def(d, c + "NamespaceSpec", "The desired state of a Namespace.",
+  kind_def(d, core_v1 + "Namespace", {"", "v1", "Namespace"}, "A scope for names; most objects live in one.",
+           {ref("spec", core_v1 + "NamespaceSpec", "Finalizers of the namespace."),
+            ref("status", core_v1 + "NamespaceStatus", "Phase of the namespace. Read-only.")});
+  def(d, core_v1 + "NamespaceSpec", "The desired state of a Namespace.",
       {str_list("finalizers", "Must be empty before the namespace is removed.")});
-  def(d, c + "NamespaceStatus", "The observed state of a Namespace.",
+  def(d, core_v1 + "NamespaceStatus", "The observed state of a Namespace.",
       {str_enum("phase", "Active, or Terminating once deleted.", {"Active", "Terminating"}),
-       list("conditions", c + "NamespaceCondition", "Progress of deletion.", "type")});
-  def(d, c + "NamespaceCondition", "One condition of a Namespace.",
+       list("conditions", core_v1 + "NamespaceCondition", "Progress of deletion.", "type")});
+  def(d, core_v1 + "NamespaceCondition", "One condition of a Namespace.",
       {str("type", "The condition's type."), str("status", "True, False or Unknown."),
        time("lastTransitionTime", "When status last changed."), str("reason", "CamelCase reason."),
        str("message", "Detail for people.")},
       {"type", "status"});
-  kind_def(d, c + "Node", {"", "v1", "Node"}, "A machine pods run on.",
-           {ref("spec", c + "NodeSpec", "How the node is configured."),
-            ref("status", c + "NodeStatus", "What the kubelet reports. Read-only.")});
-  def(d, c + "NodeSpec", "The desired state of a Node.",
+  kind_def(d, core_v1 + "Node", {"", "v1", "Node"}, "A machine pods run on.",
+           {ref("spec", core_v1 + "NodeSpec", "How the node is configured."),
+            ref("status", core_v1 + "NodeStatus", "What the kubelet reports. Read-only.")});
+  def(d, core_v1 + "NodeSpec", "The desired state of a Node.",
       {str("podCIDR", "The pod IP range of the node."), str_list("podCIDRs", "The pod IP ranges, one per family."),
        boolean("unschedulable", "Keep new pods off the node (cordon)."),
-       list("taints", c + "Taint", "Taints repelling pods that do not tolerate them."),
+       list("taints", core_v1 + "Taint", "Taints repelling pods that do not tolerate them."),
        str("providerID", "The cloud provider's ID of the machine.")});
-  def(d, c + "Taint", "Repels pods that do not tolerate it.",
+  def(d, core_v1 + "Taint", "Repels pods that do not tolerate it.",
       {str("key", "Taint key."), str("value", "Taint value."),
        str_enum("effect", "What happens to pods that do not tolerate it.",
                 {"NoExecute", "NoSchedule", "PreferNoSchedule"}),
        time("timeAdded", "When a NoExecute taint was added.")},
       {"key", "effect"});
-  def(d, c + "NodeStatus", "The observed state of a Node.",
+  def(d, core_v1 + "NodeStatus", "The observed state of a Node.",
       {quantity_map("capacity", "Total resources of the node."),
        quantity_map("allocatable", "Resources available to pods."),
-       list("conditions", c + "NodeCondition", "Ready, MemoryPressure, DiskPressure ...", "type"),
-       list("addresses", c + "NodeAddress", "Addresses of the node.", "type"),
+       list("conditions", core_v1 + "NodeCondition", "Ready, MemoryPressure, DiskPressure ...", "type"),
+       list("addresses", core_v1 + "NodeAddress", "Addresses of the node.", "type"),
        free_object("nodeInfo", "Versions and IDs of the node's software."),
        free_object("daemonEndpoints", "Ports of the node's daemons.")});
-  def(d, c + "NodeCondition", "One condition of a Node.",
+  def(d, core_v1 + "NodeCondition", "One condition of a Node.",
       {str("type", "Ready, MemoryPressure, DiskPressure, PIDPressure ..."), str("status", "True, False or Unknown."),
        time("lastHeartbeatTime", "When the kubelet last reported it."),
        time("lastTransitionTime", "When status last changed."), str("reason", "CamelCase reason."),
        str("message", "Detail for people.")},
       {"type", "status"});
-  def(d, c + "NodeAddress", "An address of a Node.",
+  def(d, core_v1 + "NodeAddress", "An address of a Node.",
       {str("type", "Hostname, InternalIP, ExternalIP ..."), str("address", "The address.")}, {"type", "address"});
 }
 
 void add_misc_core(definitions& d) {
-  kind_def(d, c + "Event", {"", "v1", "Event"}, "A report of something that happened to an object.",
-           {ref("involvedObject", c + "ObjectReference", "The object the event is about."),
+  kind_def(d, core_v1 + "Event", {"", "v1", "Event"}, "A report of something that happened to an object.",
+           {ref("involvedObject", core_v1 + "ObjectReference", "The object the event is about."),
             str("reason", "Short CamelCase reason, such as Scheduled or BackOff."),
             str("message", "Detail for people."),
             str("type", "Normal or Warning."),
-            ref("source", c + "EventSource", "Who reported it."),
+            ref("source", core_v1 + "EventSource", "Who reported it."),
             time("firstTimestamp", "When it was first seen."),
             time("lastTimestamp", "When it was last seen."),
             i32("count", "How many times it was seen."),
-            {"eventTime", {{"$ref", meta + "MicroTime"}, {"description", "When it happened, with microseconds."}}},
+            {"eventTime", {{"$ref", meta_v1 + "MicroTime"}, {"description", "When it happened, with microseconds."}}},
             str("action", "What was done or failed."),
             str("reportingComponent", "The reporting controller."),
             str("reportingInstance", "The reporting controller's instance.")},
            {"metadata", "involvedObject"});
-  def(d, c + "EventSource", "The reporter of an Event.",
+  def(d, core_v1 + "EventSource", "The reporter of an Event.",
       {str("component", "The reporting component."), str("host", "The node it ran on.")});
-  kind_def(d, c + "PersistentVolumeClaim", {"", "v1", "PersistentVolumeClaim"}, "A request for persistent storage.",
-           {ref("spec", c + "PersistentVolumeClaimSpec", "The storage wanted."),
-            ref("status", c + "PersistentVolumeClaimStatus", "The storage bound. Read-only.")});
-  def(d, c + "PersistentVolumeClaimSpec", "The storage a claim asks for.",
+  kind_def(d, core_v1 + "PersistentVolumeClaim", {"", "v1", "PersistentVolumeClaim"}, "A request for persistent storage.",
+           {ref("spec", core_v1 + "PersistentVolumeClaimSpec", "The storage wanted."),
+            ref("status", core_v1 + "PersistentVolumeClaimStatus", "The storage bound. Read-only.")});
+  def(d, core_v1 + "PersistentVolumeClaimSpec", "The storage a claim asks for.",
       {str_list("accessModes", "ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod."),
-       ref("resources", c + "VolumeResourceRequirements", "The size asked for (requests.storage)."),
+       ref("resources", core_v1 + "VolumeResourceRequirements", "The size asked for (requests.storage)."),
        str("storageClassName", "The class of storage; the default class when unset."),
        str("volumeName", "The PersistentVolume bound to the claim."),
        str("volumeMode", "Filesystem (default) or Block."),
-       ref("selector", meta + "LabelSelector", "Label query over volumes to bind to.")});
-  def(d, c + "VolumeResourceRequirements", "Storage resources of a claim.",
+       ref("selector", meta_v1 + "LabelSelector", "Label query over volumes to bind to.")});
+  def(d, core_v1 + "VolumeResourceRequirements", "Storage resources of a claim.",
       {quantity_map("limits", "Most storage allowed."), quantity_map("requests", "Storage asked for.")});
-  def(d, c + "PersistentVolumeClaimStatus", "The observed state of a claim.",
+  def(d, core_v1 + "PersistentVolumeClaimStatus", "The observed state of a claim.",
       {str_enum("phase", "Pending, Bound or Lost.", {"Bound", "Lost", "Pending"}),
        str_list("accessModes", "Access modes of the bound volume."),
        quantity_map("capacity", "Capacity of the bound volume.")});
-  kind_def(d, c + "Endpoints", {"", "v1", "Endpoints"}, "The addresses that implement a Service.",
-           {list("subsets", c + "EndpointSubset", "Groups of addresses sharing the same ports.")});
-  def(d, c + "EndpointSubset", "Addresses with the ports they serve.",
-      {list("addresses", c + "EndpointAddress", "Ready addresses."),
-       list("notReadyAddresses", c + "EndpointAddress", "Addresses not ready yet."),
-       list("ports", c + "EndpointPort", "The ports.")});
-  def(d, c + "EndpointAddress", "One endpoint.",
+  kind_def(d, core_v1 + "Endpoints", {"", "v1", "Endpoints"}, "The addresses that implement a Service.",
+           {list("subsets", core_v1 + "EndpointSubset", "Groups of addresses sharing the same ports.")});
+  def(d, core_v1 + "EndpointSubset", "Addresses with the ports they serve.",
+      {list("addresses", core_v1 + "EndpointAddress", "Ready addresses."),
+       list("notReadyAddresses", core_v1 + "EndpointAddress", "Addresses not ready yet."),
+       list("ports", core_v1 + "EndpointPort", "The ports.")});
+  def(d, core_v1 + "EndpointAddress", "One endpoint.",
       {str("ip", "The IP."), str("hostname", "Its hostname."), str("nodeName", "The node it runs on."),
-       ref("targetRef", c + "ObjectReference", "The pod behind the address.")},
+       ref("targetRef", core_v1 + "ObjectReference", "The pod behind the address.")},
       {"ip"});
-  def(d, c + "EndpointPort", "A port of an endpoint.",
+  def(d, core_v1 + "EndpointPort", "A port of an endpoint.",
       {str("name", "Name, matching the service port's."), i32("port", "The port number."),
        str("protocol", "TCP, UDP or SCTP."), str("appProtocol", "Application protocol.")},
       {"port"});
-  kind_def(d, c + "Binding", {"", "v1", "Binding"}, "Binds a pod to a node (what the scheduler posts).",
-           {ref("target", c + "ObjectReference", "The node to bind to.")}, {"target"});
+  kind_def(d, core_v1 + "Binding", {"", "v1", "Binding"}, "Binds a pod to a node (what the scheduler posts).",
+           {ref("target", core_v1 + "ObjectReference", "The node to bind to.")}, {"target"});
 }
 
 }  // namespace
@@ -168,7 +165,7 @@ void add_core_types(definitions& d) {
   add_misc_core(d);
   for (const char* k : {"Service", "ConfigMap", "Secret", "ServiceAccount", "Namespace", "Node", "Event",
                         "PersistentVolumeClaim", "Endpoints"}) {
-    list_def(d, c + k, {"", "v1", std::string(k) + "List"});
+    list_def(d, core_v1 + k, {"", "v1", std::string(k) + "List"});
   }
 }
 
@@ -180,8 +177,8 @@ void add_cluster_types(definitions& d) {
   def(d, lease + "LeaseSpec", "Who holds a lease, and until when.",
       {str("holderIdentity", "Identity of the current holder."),
        i32("leaseDurationSeconds", "Seconds candidates wait after renewTime before taking over."),
-       {"acquireTime", {{"$ref", meta + "MicroTime"}, {"description", "When the holder acquired it."}}},
-       {"renewTime", {{"$ref", meta + "MicroTime"}, {"description", "When the holder last renewed it."}}},
+       {"acquireTime", {{"$ref", meta_v1 + "MicroTime"}, {"description", "When the holder acquired it."}}},
+       {"renewTime", {{"$ref", meta_v1 + "MicroTime"}, {"description", "When the holder last renewed it."}}},
        i32("leaseTransitions", "How many times the holder changed.")});
   list_def(d, lease + "Lease", {"coordination.k8s.io", "v1", "LeaseList"});
 

@@ -5,14 +5,12 @@
 namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-
 // Value types whose shape differs between v2 and v3.
 void add_value_types(definitions& d, spec_version v) {
-  d[meta + "Time"] = {{"type", "string"},
+  d[meta_v1 + "Time"] = {{"type", "string"},
                       {"format", "date-time"},
                       {"description", "A timestamp in RFC 3339 form, to the second, in UTC."}};
-  d[meta + "MicroTime"] = {
+  d[meta_v1 + "MicroTime"] = {
       {"type", "string"}, {"format", "date-time"}, {"description", "A timestamp in RFC 3339 form with microseconds."}};
   json qty = {{"description", "An amount with an optional unit suffix: \"500m\" CPU, \"128Mi\" memory, \"2\"."}};
   json ios = {{"description", "Either an integer or a string, such as 8080 or \"http\" or \"25%\"."},
@@ -52,7 +50,7 @@ definitions build(spec_version v) {
 }  // namespace
 
 void add_meta_types(definitions& d) {
-  def(d, meta + "ObjectMeta", "Metadata every stored object carries: identity, labels, ownership and lifecycle.",
+  def(d, meta_v1 + "ObjectMeta", "Metadata every stored object carries: identity, labels, ownership and lifecycle.",
       {
           str("name", "Unique name of the object within its namespace (or the cluster, if cluster-scoped)."),
           str("generateName", "Prefix from which the server makes a unique name when name is empty."),
@@ -67,7 +65,7 @@ void add_meta_types(definitions& d) {
           i64("deletionGracePeriodSeconds", "Seconds the object is given to terminate gracefully once deleted."),
           str_map("labels", "Key/value pairs used to organise and select objects."),
           str_map("annotations", "Key/value pairs for tools and people; not used for selection."),
-          list("ownerReferences", meta + "OwnerReference",
+          list("ownerReferences", meta_v1 + "OwnerReference",
                "Objects this one depends on; when all owners are gone it is garbage-collected.", "uid"),
           {"finalizers",
            {{"type", "array"},
@@ -75,9 +73,9 @@ void add_meta_types(definitions& d) {
             {"description", "Conditions that must clear (by controllers removing the entry) before deletion ends."},
             {"x-kubernetes-patch-strategy", "merge"},
             {"x-kubernetes-list-type", "set"}}},
-          list("managedFields", meta + "ManagedFieldsEntry", "Which manager owns which fields (server-side apply)."),
+          list("managedFields", meta_v1 + "ManagedFieldsEntry", "Which manager owns which fields (server-side apply)."),
       });
-  def(d, meta + "ManagedFieldsEntry", "The set of fields one manager owns, and how it set them.",
+  def(d, meta_v1 + "ManagedFieldsEntry", "The set of fields one manager owns, and how it set them.",
       {
           str("manager", "Name of the manager (field manager) that owns the fields."),
           str("operation", "How the fields were set: Apply or Update."),
@@ -87,7 +85,7 @@ void add_meta_types(definitions& d) {
           {"fieldsV1", {{"type", "object"}, {"description", "The owned fields, as a trie of field paths."}}},
           str("subresource", "The subresource the fields were set through, if any."),
       });
-  def(d, meta + "OwnerReference", "Points at an object that owns this one.",
+  def(d, meta_v1 + "OwnerReference", "Points at an object that owns this one.",
       {
           str("apiVersion", "apiVersion of the owner."),
           str("kind", "Kind of the owner."),
@@ -97,26 +95,26 @@ void add_meta_types(definitions& d) {
           boolean("blockOwnerDeletion", "With foreground deletion, the owner is not deleted before this object is."),
       },
       {"apiVersion", "kind", "name", "uid"});
-  def(d, meta + "ListMeta", "Metadata of a list response.",
+  def(d, meta_v1 + "ListMeta", "Metadata of a list response.",
       {
           str("resourceVersion", "The version of the collection the list was read at; watch from here."),
           str("continue", "Token to fetch the next page when the list was paginated with limit."),
           i64("remainingItemCount", "Approximate number of items not yet returned by a paginated list."),
           str("selfLink", "Deprecated; not set."),
       });
-  def(d, meta + "LabelSelector", "A label query. All terms must hold; an empty selector matches everything.",
+  def(d, meta_v1 + "LabelSelector", "A label query. All terms must hold; an empty selector matches everything.",
       {
           str_map("matchLabels", "Labels that must be present with exactly these values."),
-          list("matchExpressions", meta + "LabelSelectorRequirement", "Set-based requirements on labels."),
+          list("matchExpressions", meta_v1 + "LabelSelectorRequirement", "Set-based requirements on labels."),
       });
-  def(d, meta + "LabelSelectorRequirement", "One set-based label requirement.",
+  def(d, meta_v1 + "LabelSelectorRequirement", "One set-based label requirement.",
       {
           str("key", "The label key."),
           str("operator", "In, NotIn, Exists or DoesNotExist."),
           str_list("values", "Values for In / NotIn; must be empty for Exists / DoesNotExist."),
       },
       {"key", "operator"});
-  def(d, meta + "Condition", "A standard condition of an object's status.",
+  def(d, meta_v1 + "Condition", "A standard condition of an object's status.",
       {
           str("type", "The kind of condition, in CamelCase."),
           str("status", "True, False or Unknown."),
@@ -126,55 +124,55 @@ void add_meta_types(definitions& d) {
           str("message", "Human-readable detail."),
       },
       {"type", "status", "lastTransitionTime", "reason", "message"});
-  kind_def(d, meta + "Status", {"", "v1", "Status"}, "The result of a request that returns no object, such as errors.",
+  kind_def(d, meta_v1 + "Status", {"", "v1", "Status"}, "The result of a request that returns no object, such as errors.",
            {
                str("status", "Success or Failure."),
                str("message", "Human-readable description of the outcome."),
                str("reason", "Machine-readable reason, such as NotFound, AlreadyExists or Conflict."),
-               ref("details", meta + "StatusDetails", "Extra data about the reason."),
+               ref("details", meta_v1 + "StatusDetails", "Extra data about the reason."),
                i32("code", "The HTTP status code."),
            });
-  d[meta + "Status"]["properties"]["metadata"]["$ref"] = meta + "ListMeta";
-  def(d, meta + "StatusDetails", "Details of a Status: which object, and the field causes.",
+  d[meta_v1 + "Status"]["properties"]["metadata"]["$ref"] = meta_v1 + "ListMeta";
+  def(d, meta_v1 + "StatusDetails", "Details of a Status: which object, and the field causes.",
       {
           str("name", "Name of the object concerned."),
           str("group", "API group of the object concerned."),
           str("kind", "Kind of the object concerned."),
           str("uid", "UID of the object concerned."),
-          list("causes", meta + "StatusCause", "Individual problems, such as invalid fields."),
+          list("causes", meta_v1 + "StatusCause", "Individual problems, such as invalid fields."),
           i32("retryAfterSeconds", "When set, retry after this many seconds."),
       });
-  def(d, meta + "StatusCause", "One cause of an error.",
+  def(d, meta_v1 + "StatusCause", "One cause of an error.",
       {
           str("reason", "Machine-readable cause, such as FieldValueInvalid."),
           str("message", "Human-readable detail."),
           str("field", "The field at fault, such as spec.containers[0].image."),
       });
-  kind_def(d, meta + "DeleteOptions", {"", "v1", "DeleteOptions"}, "Options of a delete request.",
+  kind_def(d, meta_v1 + "DeleteOptions", {"", "v1", "DeleteOptions"}, "Options of a delete request.",
            {
                i64("gracePeriodSeconds", "Seconds to wait before deleting; 0 deletes at once."),
-               ref("preconditions", meta + "Preconditions", "Conditions the object must meet to be deleted."),
+               ref("preconditions", meta_v1 + "Preconditions", "Conditions the object must meet to be deleted."),
                boolean("orphanDependents", "Deprecated: use propagationPolicy Orphan."),
                str("propagationPolicy", "What happens to dependents: Orphan, Background or Foreground."),
                str_list("dryRun", "All: validate and report the outcome without persisting it."),
            });
-  d[meta + "DeleteOptions"]["properties"].erase("metadata");
-  def(d, meta + "Preconditions", "Conditions on the stored object a request requires.",
+  d[meta_v1 + "DeleteOptions"]["properties"].erase("metadata");
+  def(d, meta_v1 + "Preconditions", "Conditions on the stored object a request requires.",
       {
           str("uid", "The UID the object must have."),
           str("resourceVersion", "The resourceVersion the object must have."),
       });
-  d[meta + "Patch"] = {{"type", "object"},
+  d[meta_v1 + "Patch"] = {{"type", "object"},
                        {"description", "A patch body: JSON patch, merge patch, strategic merge patch or apply."}};
-  kind_def(d, meta + "WatchEvent", {"", "v1", "WatchEvent"}, "One event of a watch stream.",
+  kind_def(d, meta_v1 + "WatchEvent", {"", "v1", "WatchEvent"}, "One event of a watch stream.",
            {
                str("type", "ADDED, MODIFIED, DELETED, BOOKMARK or ERROR."),
                free_object("object", "The object (or a Status for ERROR)."),
            },
            {"type", "object"});
-  d[meta + "WatchEvent"]["properties"].erase("metadata");
-  d[meta + "WatchEvent"]["properties"].erase("apiVersion");
-  d[meta + "WatchEvent"]["properties"].erase("kind");
+  d[meta_v1 + "WatchEvent"]["properties"].erase("metadata");
+  d[meta_v1 + "WatchEvent"]["properties"].erase("apiVersion");
+  d[meta_v1 + "WatchEvent"]["properties"].erase("kind");
 }
 
 const definitions& builtin_neutral() {

@@ -5,11 +5,8 @@
 namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
-const std::string c = "io.k8s.api.core.v1.";
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-
 void add_container(definitions& d) {
-  def(d, c + "Container", "One container of a pod: an image, how to start it and what it needs.",
+  def(d, core_v1 + "Container", "One container of a pod: an image, how to start it and what it needs.",
       {
           str("name", "Name of the container, unique within the pod (a DNS label)."),
           str("image", "Container image reference, such as nginx:1.27."),
@@ -18,16 +15,16 @@ void add_container(definitions& d) {
           str_list("command", "Entrypoint; replaces the image's ENTRYPOINT. Not run in a shell."),
           str_list("args", "Arguments to the entrypoint; replace the image's CMD."),
           str("workingDir", "Working directory of the process."),
-          list("ports", c + "ContainerPort", "Ports the container exposes (informational).", "containerPort"),
-          list("env", c + "EnvVar", "Environment variables to set.", "name"),
-          list("envFrom", c + "EnvFromSource", "Sources (ConfigMaps, Secrets) whose keys become variables."),
-          ref("resources", c + "ResourceRequirements", "CPU, memory and other resources requested and allowed."),
-          list("volumeMounts", c + "VolumeMount", "Pod volumes mounted into the container's filesystem.", "mountPath"),
-          ref("livenessProbe", c + "Probe", "Restarts the container when it fails."),
-          ref("readinessProbe", c + "Probe", "Removes the pod from service endpoints while it fails."),
-          ref("startupProbe", c + "Probe", "Holds the other probes back until the container has started."),
-          ref("lifecycle", c + "Lifecycle", "Actions run after start and before stop."),
-          ref("securityContext", c + "SecurityContext", "Security options of the container."),
+          list("ports", core_v1 + "ContainerPort", "Ports the container exposes (informational).", "containerPort"),
+          list("env", core_v1 + "EnvVar", "Environment variables to set.", "name"),
+          list("envFrom", core_v1 + "EnvFromSource", "Sources (ConfigMaps, Secrets) whose keys become variables."),
+          ref("resources", core_v1 + "ResourceRequirements", "CPU, memory and other resources requested and allowed."),
+          list("volumeMounts", core_v1 + "VolumeMount", "Pod volumes mounted into the container's filesystem.", "mountPath"),
+          ref("livenessProbe", core_v1 + "Probe", "Restarts the container when it fails."),
+          ref("readinessProbe", core_v1 + "Probe", "Removes the pod from service endpoints while it fails."),
+          ref("startupProbe", core_v1 + "Probe", "Holds the other probes back until the container has started."),
+          ref("lifecycle", core_v1 + "Lifecycle", "Actions run after start and before stop."),
+          ref("securityContext", core_v1 + "SecurityContext", "Security options of the container."),
           str("restartPolicy", "For init containers only: Always makes it a sidecar."),
           str("terminationMessagePath", "File whose content becomes the termination message."),
           str("terminationMessagePolicy", "File or FallbackToLogsOnError."),
@@ -36,7 +33,7 @@ void add_container(definitions& d) {
           boolean("tty", "Allocate a TTY (needs stdin)."),
       },
       {"name"});
-  def(d, c + "ContainerPort", "A network port of a container.",
+  def(d, core_v1 + "ContainerPort", "A network port of a container.",
       {
           i32("containerPort", "Port number on the pod's IP, 1-65535."),
           str("name", "IANA service name for the port, unique within the pod; services can refer to it."),
@@ -45,45 +42,45 @@ void add_container(definitions& d) {
           str("hostIP", "Node IP to bind the host port to."),
       },
       {"containerPort"});
-  def(d, c + "EnvVar", "An environment variable: a literal value or a reference.",
+  def(d, core_v1 + "EnvVar", "An environment variable: a literal value or a reference.",
       {
           str("name", "Variable name."),
           str("value", "Literal value; $(VAR) references earlier variables."),
-          ref("valueFrom", c + "EnvVarSource", "Where to read the value from, when value is empty."),
+          ref("valueFrom", core_v1 + "EnvVarSource", "Where to read the value from, when value is empty."),
       },
       {"name"});
-  def(d, c + "EnvVarSource", "The source of a variable's value.",
+  def(d, core_v1 + "EnvVarSource", "The source of a variable's value.",
       {
-          ref("configMapKeyRef", c + "KeySelector", "A key of a ConfigMap in the pod's namespace."),
-          ref("secretKeyRef", c + "KeySelector", "A key of a Secret in the pod's namespace."),
-          ref("fieldRef", c + "ObjectFieldSelector", "A field of the pod, such as metadata.name or status.podIP."),
-          ref("resourceFieldRef", c + "ResourceFieldSelector", "A resource limit or request of a container."),
+          ref("configMapKeyRef", core_v1 + "KeySelector", "A key of a ConfigMap in the pod's namespace."),
+          ref("secretKeyRef", core_v1 + "KeySelector", "A key of a Secret in the pod's namespace."),
+          ref("fieldRef", core_v1 + "ObjectFieldSelector", "A field of the pod, such as metadata.name or status.podIP."),
+          ref("resourceFieldRef", core_v1 + "ResourceFieldSelector", "A resource limit or request of a container."),
       });
-  def(d, c + "KeySelector", "Selects one key of a ConfigMap or Secret.",
+  def(d, core_v1 + "KeySelector", "Selects one key of a ConfigMap or Secret.",
       {
           str("name", "Name of the ConfigMap or Secret."),
           str("key", "The key to read."),
           boolean("optional", "Whether the object or key may be missing."),
       },
       {"key"});
-  def(d, c + "ObjectFieldSelector", "Selects a field of the pod.",
+  def(d, core_v1 + "ObjectFieldSelector", "Selects a field of the pod.",
       {str("apiVersion", "Version the field path is written against; v1 by default."),
        str("fieldPath", "Path of the field, such as metadata.labels['app'].")},
       {"fieldPath"});
-  def(d, c + "ResourceFieldSelector", "Selects a container resource.",
+  def(d, core_v1 + "ResourceFieldSelector", "Selects a container resource.",
       {str("containerName", "The container; required for volumes."), str("resource", "limits.cpu, requests.memory ..."),
        quantity("divisor", "Unit to express the value in.")},
       {"resource"});
-  def(d, c + "EnvFromSource", "Imports every key of a ConfigMap or Secret as variables.",
-      {str("prefix", "Prepended to each key."), ref("configMapRef", c + "LocalObjectReference", "The ConfigMap."),
-       ref("secretRef", c + "LocalObjectReference", "The Secret.")});
-  def(d, c + "LocalObjectReference", "Names an object in the same namespace.", {str("name", "Its name.")});
-  def(d, c + "ResourceRequirements", "Compute resources of a container.",
+  def(d, core_v1 + "EnvFromSource", "Imports every key of a ConfigMap or Secret as variables.",
+      {str("prefix", "Prepended to each key."), ref("configMapRef", core_v1 + "LocalObjectReference", "The ConfigMap."),
+       ref("secretRef", core_v1 + "LocalObjectReference", "The Secret.")});
+  def(d, core_v1 + "LocalObjectReference", "Names an object in the same namespace.", {str("name", "Its name.")});
+  def(d, core_v1 + "ResourceRequirements", "Compute resources of a container.",
       {
           quantity_map("limits", "The most the container may use, by resource name (cpu, memory ...)."),
           quantity_map("requests", "What the scheduler reserves for it; defaults to the limits."),
       });
-  def(d, c + "VolumeMount", "Mounts a pod volume into a container.",
+  def(d, core_v1 + "VolumeMount", "Mounts a pod volume into a container.",
       {
           str("name", "Name of a volume of the pod."),
           str("mountPath", "Where in the container to mount it; must not contain ':'."),
@@ -91,31 +88,31 @@ void add_container(definitions& d) {
           boolean("readOnly", "Mount read-only."),
       },
       {"name", "mountPath"});
-  def(d, c + "Probe", "A health check run against a container.",
+  def(d, core_v1 + "Probe", "A health check run against a container.",
       {
-          ref("exec", c + "ExecAction", "Run a command; exit status 0 is healthy."),
-          ref("httpGet", c + "HTTPGetAction", "An HTTP GET; 2xx and 3xx are healthy."),
-          ref("tcpSocket", c + "TCPSocketAction", "Open a TCP connection."),
+          ref("exec", core_v1 + "ExecAction", "Run a command; exit status 0 is healthy."),
+          ref("httpGet", core_v1 + "HTTPGetAction", "An HTTP GET; 2xx and 3xx are healthy."),
+          ref("tcpSocket", core_v1 + "TCPSocketAction", "Open a TCP connection."),
           i32("initialDelaySeconds", "Seconds after start before the first probe."),
           i32("periodSeconds", "Seconds between probes (default 10)."),
           i32("timeoutSeconds", "Seconds before a probe times out (default 1)."),
           i32("successThreshold", "Consecutive successes to count as healthy again."),
           i32("failureThreshold", "Consecutive failures to count as unhealthy (default 3)."),
       });
-  def(d, c + "ExecAction", "A command run in the container.", {str_list("command", "Command and arguments.")});
-  def(d, c + "HTTPGetAction", "An HTTP GET request.",
+  def(d, core_v1 + "ExecAction", "A command run in the container.", {str_list("command", "Command and arguments.")});
+  def(d, core_v1 + "HTTPGetAction", "An HTTP GET request.",
       {str("path", "Request path."), int_or_string("port", "Port number or name."),
        str("host", "Host to connect to; the pod IP by default."), str("scheme", "HTTP or HTTPS.")},
       {"port"});
-  def(d, c + "TCPSocketAction", "A TCP connection attempt.",
+  def(d, core_v1 + "TCPSocketAction", "A TCP connection attempt.",
       {int_or_string("port", "Port number or name."), str("host", "Host; the pod IP by default.")}, {"port"});
-  def(d, c + "Lifecycle", "Hooks around a container's life.",
-      {ref("postStart", c + "LifecycleHandler", "Run right after the container starts."),
-       ref("preStop", c + "LifecycleHandler", "Run before the container is stopped.")});
-  def(d, c + "LifecycleHandler", "An action run by a lifecycle hook.",
-      {ref("exec", c + "ExecAction", "Run a command."), ref("httpGet", c + "HTTPGetAction", "Send an HTTP GET."),
-       ref("tcpSocket", c + "TCPSocketAction", "Open a TCP connection.")});
-  def(d, c + "SecurityContext", "Security options of a container.",
+  def(d, core_v1 + "Lifecycle", "Hooks around a container's life.",
+      {ref("postStart", core_v1 + "LifecycleHandler", "Run right after the container starts."),
+       ref("preStop", core_v1 + "LifecycleHandler", "Run before the container is stopped.")});
+  def(d, core_v1 + "LifecycleHandler", "An action run by a lifecycle hook.",
+      {ref("exec", core_v1 + "ExecAction", "Run a command."), ref("httpGet", core_v1 + "HTTPGetAction", "Send an HTTP GET."),
+       ref("tcpSocket", core_v1 + "TCPSocketAction", "Open a TCP connection.")});
+  def(d, core_v1 + "SecurityContext", "Security options of a container.",
       {i64("runAsUser", "UID to run as."), i64("runAsGroup", "GID to run as."),
        boolean("runAsNonRoot", "Refuse to start as UID 0."), boolean("privileged", "Run privileged."),
        boolean("readOnlyRootFilesystem", "Mount the root filesystem read-only."),
@@ -124,57 +121,57 @@ void add_container(definitions& d) {
 }
 
 void add_volumes(definitions& d) {
-  def(d, c + "Volume", "A named volume pods' containers can mount. Set exactly one source.",
+  def(d, core_v1 + "Volume", "A named volume pods' containers can mount. Set exactly one source.",
       {
           str("name", "Name of the volume, unique within the pod (a DNS label)."),
-          ref("emptyDir", c + "EmptyDirVolumeSource", "A scratch directory that lives as long as the pod."),
-          ref("configMap", c + "ConfigMapVolumeSource", "Files from the keys of a ConfigMap."),
-          ref("secret", c + "SecretVolumeSource", "Files from the keys of a Secret."),
-          ref("persistentVolumeClaim", c + "PersistentVolumeClaimVolumeSource", "A claimed persistent volume."),
-          ref("hostPath", c + "HostPathVolumeSource", "A file or directory of the node."),
+          ref("emptyDir", core_v1 + "EmptyDirVolumeSource", "A scratch directory that lives as long as the pod."),
+          ref("configMap", core_v1 + "ConfigMapVolumeSource", "Files from the keys of a ConfigMap."),
+          ref("secret", core_v1 + "SecretVolumeSource", "Files from the keys of a Secret."),
+          ref("persistentVolumeClaim", core_v1 + "PersistentVolumeClaimVolumeSource", "A claimed persistent volume."),
+          ref("hostPath", core_v1 + "HostPathVolumeSource", "A file or directory of the node."),
           free_object("projected", "Several sources projected into one directory."),
           free_object("downwardAPI", "Files holding fields of the pod."),
           free_object("csi", "A volume provided by a CSI driver."),
           free_object("nfs", "An NFS export."),
       },
       {"name"});
-  def(d, c + "EmptyDirVolumeSource", "A temporary directory.",
+  def(d, core_v1 + "EmptyDirVolumeSource", "A temporary directory.",
       {str("medium", "\"\" for the node's disk, Memory for tmpfs."),
        quantity("sizeLimit", "Most space the directory may use.")});
-  def(d, c + "KeyToPath", "Maps one key to a file.",
+  def(d, core_v1 + "KeyToPath", "Maps one key to a file.",
       {str("key", "The key."), str("path", "Relative file path."), i32("mode", "File mode bits.")}, {"key", "path"});
-  def(d, c + "ConfigMapVolumeSource", "Projects a ConfigMap's keys as files.",
-      {str("name", "The ConfigMap."), list("items", c + "KeyToPath", "Only these keys, at these paths."),
+  def(d, core_v1 + "ConfigMapVolumeSource", "Projects a ConfigMap's keys as files.",
+      {str("name", "The ConfigMap."), list("items", core_v1 + "KeyToPath", "Only these keys, at these paths."),
        i32("defaultMode", "Mode bits of the files (default 0644)."),
        boolean("optional", "Whether the ConfigMap may be missing.")});
-  def(d, c + "SecretVolumeSource", "Projects a Secret's keys as files.",
-      {str("secretName", "The Secret."), list("items", c + "KeyToPath", "Only these keys, at these paths."),
+  def(d, core_v1 + "SecretVolumeSource", "Projects a Secret's keys as files.",
+      {str("secretName", "The Secret."), list("items", core_v1 + "KeyToPath", "Only these keys, at these paths."),
        i32("defaultMode", "Mode bits of the files (default 0644)."),
        boolean("optional", "Whether the Secret may be missing.")});
-  def(d, c + "PersistentVolumeClaimVolumeSource", "Refers to a PersistentVolumeClaim of the pod's namespace.",
+  def(d, core_v1 + "PersistentVolumeClaimVolumeSource", "Refers to a PersistentVolumeClaim of the pod's namespace.",
       {str("claimName", "Name of the claim."), boolean("readOnly", "Mount read-only.")}, {"claimName"});
-  def(d, c + "HostPathVolumeSource", "A path on the node.",
+  def(d, core_v1 + "HostPathVolumeSource", "A path on the node.",
       {str("path", "The path on the node."), str("type", "What must exist there: Directory, File ...")}, {"path"});
 }
 
 void add_status(definitions& d) {
-  def(d, c + "PodStatus", "What is observed of a pod. Written by the kubelet and the scheduler.",
+  def(d, core_v1 + "PodStatus", "What is observed of a pod. Written by the kubelet and the scheduler.",
       {
           str_enum("phase", "Where the pod is in its life.", {"Failed", "Pending", "Running", "Succeeded", "Unknown"}),
-          list("conditions", c + "PodCondition", "Conditions such as PodScheduled and Ready.", "type"),
+          list("conditions", core_v1 + "PodCondition", "Conditions such as PodScheduled and Ready.", "type"),
           str("message", "Why the pod is in this state, for people."),
           str("reason", "Why the pod is in this state, in CamelCase, such as Evicted."),
           str("hostIP", "IP of the node the pod runs on."),
           str("podIP", "IP of the pod."),
-          list("podIPs", c + "PodIP", "The pod's IPs (one per family).", "ip"),
+          list("podIPs", core_v1 + "PodIP", "The pod's IPs (one per family).", "ip"),
           time("startTime", "When the kubelet accepted the pod."),
-          list("containerStatuses", c + "ContainerStatus", "One entry per container."),
-          list("initContainerStatuses", c + "ContainerStatus", "One entry per init container."),
+          list("containerStatuses", core_v1 + "ContainerStatus", "One entry per container."),
+          list("initContainerStatuses", core_v1 + "ContainerStatus", "One entry per init container."),
           str("qosClass", "Guaranteed, Burstable or BestEffort, from the resources."),
           str("nominatedNodeName", "Node the scheduler preempted pods on for this one."),
       });
-  def(d, c + "PodIP", "An IP of a pod.", {str("ip", "The address.")});
-  def(d, c + "PodCondition", "One condition of a pod.",
+  def(d, core_v1 + "PodIP", "An IP of a pod.", {str("ip", "The address.")});
+  def(d, core_v1 + "PodCondition", "One condition of a pod.",
       {
           str("type", "PodScheduled, Initialized, ContainersReady, Ready ..."),
           str("status", "True, False or Unknown."),
@@ -184,11 +181,11 @@ void add_status(definitions& d) {
           str("message", "Detail for people."),
       },
       {"type", "status"});
-  def(d, c + "ContainerStatus", "What is observed of one container.",
+  def(d, core_v1 + "ContainerStatus", "What is observed of one container.",
       {
           str("name", "The container's name."),
-          ref("state", c + "ContainerState", "Its current state."),
-          ref("lastState", c + "ContainerState", "Its state before the last restart."),
+          ref("state", core_v1 + "ContainerState", "Its current state."),
+          ref("lastState", core_v1 + "ContainerState", "Its state before the last restart."),
           boolean("ready", "Whether it passes its readiness probe."),
           boolean("started", "Whether it passed its startup probe."),
           i32("restartCount", "How many times it was restarted."),
@@ -197,7 +194,7 @@ void add_status(definitions& d) {
           str("containerID", "Runtime ID, as <type>://<id>."),
       },
       {"name", "ready", "restartCount", "image", "imageID"});
-  def(d, c + "ContainerState", "At most one of waiting, running, terminated is set.",
+  def(d, core_v1 + "ContainerState", "At most one of waiting, running, terminated is set.",
       {free_object("waiting", "Not running yet: reason and message."),
        free_object("running", "Running since startedAt."),
        free_object("terminated", "Ended: exitCode, reason, startedAt, finishedAt.")});
@@ -206,20 +203,20 @@ void add_status(definitions& d) {
 }  // namespace
 
 void add_pod_types(definitions& d) {
-  kind_def(d, c + "Pod", {"", "v1", "Pod"},
+  kind_def(d, core_v1 + "Pod", {"", "v1", "Pod"},
            "A group of containers that run together on one node, sharing network and volumes.",
            {
-               ref("spec", c + "PodSpec", "What the pod should run."),
-               ref("status", c + "PodStatus", "What is observed of the pod. Read-only."),
+               ref("spec", core_v1 + "PodSpec", "What the pod should run."),
+               ref("status", core_v1 + "PodStatus", "What is observed of the pod. Read-only."),
            });
-  list_def(d, c + "Pod", {"", "v1", "PodList"});
-  def(d, c + "PodSpec", "The desired content and placement of a pod.",
+  list_def(d, core_v1 + "Pod", {"", "v1", "PodList"});
+  def(d, core_v1 + "PodSpec", "The desired content and placement of a pod.",
       {
-          list("containers", c + "Container", "The containers of the pod; at least one.", "name"),
-          list("initContainers", c + "Container", "Containers run in order, each to completion, before the others.",
+          list("containers", core_v1 + "Container", "The containers of the pod; at least one.", "name"),
+          list("initContainers", core_v1 + "Container", "Containers run in order, each to completion, before the others.",
                "name"),
-          list("ephemeralContainers", c + "Container", "Debugging containers added to a running pod.", "name"),
-          list("volumes", c + "Volume", "Volumes the containers can mount.", "name", "merge,retainKeys"),
+          list("ephemeralContainers", core_v1 + "Container", "Debugging containers added to a running pod.", "name"),
+          list("volumes", core_v1 + "Volume", "Volumes the containers can mount.", "name", "merge,retainKeys"),
           str_enum("restartPolicy", "When to restart containers that exit.", {"Always", "Never", "OnFailure"}),
           str("nodeName", "The node the pod is bound to; set by the scheduler."),
           str_map("nodeSelector", "Labels a node must have for the pod to be scheduled there."),
@@ -233,27 +230,27 @@ void add_pod_types(definitions& d) {
           str("hostname", "Hostname of the pod; its name by default."),
           str("subdomain", "With hostname, gives the pod a DNS name under a headless service."),
           boolean("hostNetwork", "Use the node's network namespace."),
-          list("imagePullSecrets", c + "LocalObjectReference", "Secrets used to pull the images.", "name"),
-          list("tolerations", c + "Toleration", "Taints the pod tolerates."),
+          list("imagePullSecrets", core_v1 + "LocalObjectReference", "Secrets used to pull the images.", "name"),
+          list("tolerations", core_v1 + "Toleration", "Taints the pod tolerates."),
           free_object("affinity", "Node and pod affinity and anti-affinity rules."),
           free_object("securityContext", "Security options applied to every container."),
-          list("topologySpreadConstraints", c + "TopologySpreadConstraint",
+          list("topologySpreadConstraints", core_v1 + "TopologySpreadConstraint",
                "How to spread the pods across zones or nodes.", "topologyKey"),
       },
       {"containers"});
-  def(d, c + "Toleration", "Lets the pod schedule onto (or stay on) nodes with a matching taint.",
+  def(d, core_v1 + "Toleration", "Lets the pod schedule onto (or stay on) nodes with a matching taint.",
       {str("key", "Taint key; empty with Exists matches every taint."), str("operator", "Equal (default) or Exists."),
        str("value", "Taint value, for Equal."), str("effect", "NoSchedule, PreferNoSchedule or NoExecute."),
        i64("tolerationSeconds", "For NoExecute: how long the pod stays after the taint appears.")});
-  def(d, c + "TopologySpreadConstraint", "One rule for spreading pods.",
+  def(d, core_v1 + "TopologySpreadConstraint", "One rule for spreading pods.",
       {i32("maxSkew", "Most allowed difference in pod count between domains."),
        str("topologyKey", "Node label that defines a domain."),
        str("whenUnsatisfiable", "DoNotSchedule or ScheduleAnyway."),
-       ref("labelSelector", meta + "LabelSelector", "Which pods to count.")},
+       ref("labelSelector", meta_v1 + "LabelSelector", "Which pods to count.")},
       {"maxSkew", "topologyKey", "whenUnsatisfiable"});
-  def(d, c + "PodTemplateSpec", "The pod a controller creates: its metadata and spec.",
-      {ref("metadata", meta + "ObjectMeta", "Labels and annotations of the pods."),
-       ref("spec", c + "PodSpec", "Spec of the pods.")});
+  def(d, core_v1 + "PodTemplateSpec", "The pod a controller creates: its metadata and spec.",
+      {ref("metadata", meta_v1 + "ObjectMeta", "Labels and annotations of the pods."),
+       ref("spec", core_v1 + "PodSpec", "Spec of the pods.")});
   add_container(d);
   add_volumes(d);
   add_status(d);

@@ -10,7 +10,6 @@ namespace {
 const std::string rbac = "io.k8s.api.rbac.v1.";
 const std::string authz = "io.k8s.api.authorization.v1.";
 const std::string authn = "io.k8s.api.authentication.v1.";
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
 // Marks properties of `type` +listType=atomic.
 void atomic(definitions& d, const std::string& type, std::initializer_list<const char*> props) {
@@ -92,7 +91,7 @@ void add_rbac(definitions& d) {
   atomic_struct(d, rbac + "Subject");
 
   def(d, rbac + "AggregationRule", "How a ClusterRole collects its rules from other ClusterRoles.",
-      {list("clusterRoleSelectors", meta + "LabelSelector",
+      {list("clusterRoleSelectors", meta_v1 + "LabelSelector",
             "Label selectors over ClusterRoles; the rules of every ClusterRole any of them matches are aggregated.")});
   atomic(d, rbac + "AggregationRule", {"clusterRoleSelectors"});
 }
@@ -150,18 +149,18 @@ void add_authorization(definitions& d) {
       {str("path", "The URL path."), str("verb", "The HTTP verb, lowercase: get, post ...")});
   def(d, authz + "FieldSelectorAttributes", "A field selector, as text or as parsed requirements.",
       {str("rawSelector", "The selector as sent in the query (fieldSelector=...)."),
-       list("requirements", meta + "FieldSelectorRequirement", "The parsed requirements.")});
+       list("requirements", meta_v1 + "FieldSelectorRequirement", "The parsed requirements.")});
   atomic(d, authz + "FieldSelectorAttributes", {"requirements"});
   def(d, authz + "LabelSelectorAttributes", "A label selector, as text or as parsed requirements.",
       {str("rawSelector", "The selector as sent in the query (labelSelector=...)."),
-       list("requirements", meta + "LabelSelectorRequirement", "The parsed requirements.")});
+       list("requirements", meta_v1 + "LabelSelectorRequirement", "The parsed requirements.")});
   atomic(d, authz + "LabelSelectorAttributes", {"requirements"});
-  if (!d.contains(meta + "FieldSelectorRequirement")) {
-    def(d, meta + "FieldSelectorRequirement", "One field requirement: a key, an operator and values.",
+  if (!d.contains(meta_v1 + "FieldSelectorRequirement")) {
+    def(d, meta_v1 + "FieldSelectorRequirement", "One field requirement: a key, an operator and values.",
         {str("key", "The field path."), str("operator", "In, NotIn, Exists or DoesNotExist."),
          str_list("values", "Values for In and NotIn; empty for Exists and DoesNotExist.")},
         {"key", "operator"});
-    atomic(d, meta + "FieldSelectorRequirement", {"values"});
+    atomic(d, meta_v1 + "FieldSelectorRequirement", {"values"});
   }
 
   kind_def(d, authz + "SelfSubjectRulesReview", {group, "v1", "SelfSubjectRulesReview"},

@@ -7,14 +7,12 @@ namespace {
 
 const std::string apps = "io.k8s.api.apps.v1.";
 const std::string batch = "io.k8s.api.batch.v1.";
-const std::string c = "io.k8s.api.core.v1.";
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
 field selector(std::string what) {
-  return ref("selector", meta + "LabelSelector",
+  return ref("selector", meta_v1 + "LabelSelector",
              "Label query over the pods " + what + "; must match the template's labels.");
 }
-field pod_template(std::string what) { return ref("template", c + "PodTemplateSpec", "The pod " + what + " creates."); }
+field pod_template(std::string what) { return ref("template", core_v1 + "PodTemplateSpec", "The pod " + what + " creates."); }
 
 // A workload condition type (DeploymentCondition ...) and the kind's status list of them.
 void condition(definitions& d, const std::string& name, std::string of) {
@@ -79,7 +77,7 @@ void add_apps(definitions& d) {
   def(d, apps + "StatefulSetSpec", "The desired state of a StatefulSet.",
       {i32("replicas", "How many pods to run (default 1)."), selector("the StatefulSet manages"),
        pod_template("each ordinal"), str("serviceName", "The headless Service that gives the pods DNS names."),
-       list("volumeClaimTemplates", c + "PersistentVolumeClaim", "Claims created for each pod."),
+       list("volumeClaimTemplates", core_v1 + "PersistentVolumeClaim", "Claims created for each pod."),
        str("podManagementPolicy", "OrderedReady (default) or Parallel."),
        free_object("updateStrategy", "RollingUpdate (default) or OnDelete, with partition."),
        i32("revisionHistoryLimit", "Revisions kept (default 10)."),
@@ -159,10 +157,10 @@ void add_batch(definitions& d) {
        i32("failedJobsHistoryLimit", "Failed jobs kept (default 1).")},
       {"schedule", "jobTemplate"});
   def(d, batch + "JobTemplateSpec", "The Job a CronJob creates.",
-      {ref("metadata", meta + "ObjectMeta", "Labels and annotations of the jobs."),
+      {ref("metadata", meta_v1 + "ObjectMeta", "Labels and annotations of the jobs."),
        ref("spec", batch + "JobSpec", "Spec of the jobs.")});
   def(d, batch + "CronJobStatus", "The runs of a CronJob.",
-      {list("active", c + "ObjectReference", "Jobs running now."),
+      {list("active", core_v1 + "ObjectReference", "Jobs running now."),
        time("lastScheduleTime", "When a job was last scheduled."),
        time("lastSuccessfulTime", "When a job last succeeded.")});
   d[batch + "CronJobStatus"]["properties"]["active"]["x-kubernetes-list-type"] = "atomic";

@@ -9,8 +9,6 @@
 namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-
 bool flag(const json& s, const char* key) {
   auto it = s.find(key);
   return it != s.end() && it->is_boolean() && it->get<bool>();
@@ -83,7 +81,7 @@ json crd_kind_schema(const json* openapi_v3_schema, const core::gvk& k, spec_ver
     s["properties"]["apiVersion"] = type_meta_field(
         "The versioned schema of this object; the server converts known versions to the one it stores.");
     s["properties"]["kind"] = type_meta_field("The kind of this object, in CamelCase.");
-    s["properties"]["metadata"] = meta_ref(meta + "ObjectMeta", "Standard object metadata.", v);
+    s["properties"]["metadata"] = meta_ref(meta_v1 + "ObjectMeta", "Standard object metadata.", v);
   }
   s["x-kubernetes-group-version-kind"] = gvk_extension(k);
   return s;
@@ -97,7 +95,7 @@ json crd_list_schema(const std::string& item_name, const core::gvk& list_gvk, sp
   s["properties"]["kind"] = type_meta_field("The kind of this list.");
   s["properties"]["items"] = {
       {"type", "array"}, {"description", "The objects of the list."}, {"items", {{"$ref", ref_to(item_name, v)}}}};
-  s["properties"]["metadata"] = meta_ref(meta + "ListMeta", "Standard list metadata.", v);
+  s["properties"]["metadata"] = meta_ref(meta_v1 + "ListMeta", "Standard list metadata.", v);
   s["x-kubernetes-group-version-kind"] = gvk_extension(list_gvk);
   return s;
 }

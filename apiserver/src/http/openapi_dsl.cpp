@@ -6,8 +6,6 @@
 namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
-const std::string meta_v1 = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-
 json described(json s, std::string desc) {
   if (!desc.empty()) s["description"] = std::move(desc);
   return s;

@@ -21,7 +21,6 @@ namespace {
 // it. The server accepts strategic merge patches either way.
 constexpr bool advertise_strategic_merge_patch = false;
 
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
 struct param_spec {
   const char* name;
@@ -251,7 +250,7 @@ void add_paths(json& paths, const resource& r, spec_version v) {
     ops.push_back(mk("post", "post", "create", "", "create a " + info.kind, kind, self, self));
   if (info.has_verb("deletecollection")) {
     op o = mk("delete", "deletecollection", "delete", "", "delete collection of " + info.kind, kind,
-              meta + "DeleteOptions", meta + "Status");
+              meta_v1 + "DeleteOptions", meta_v1 + "Status");
     o.id = "delete" + gvt + "Collection" + ns + info.kind;
     ops.push_back(std::move(o));
   }
@@ -264,11 +263,11 @@ void add_paths(json& paths, const resource& r, spec_version v) {
     ops.push_back(mk("put", "put", "replace", "", "replace the specified " + info.kind, kind, self, self));
   if (info.has_verb("patch")) {
     ops.push_back(
-        mk("patch", "patch", "patch", "", "partially update the specified " + info.kind, kind, meta + "Patch", self));
+        mk("patch", "patch", "patch", "", "partially update the specified " + info.kind, kind, meta_v1 + "Patch", self));
   }
   if (info.has_verb("delete")) {
     ops.push_back(
-        mk("delete", "delete", "delete", "", "delete a " + info.kind, kind, meta + "DeleteOptions", meta + "Status"));
+        mk("delete", "delete", "delete", "", "delete a " + info.kind, kind, meta_v1 + "DeleteOptions", meta_v1 + "Status"));
   }
   add_path(paths, coll + "/{name}", ops, base_params(true), tag, v);
 
@@ -281,7 +280,7 @@ void add_paths(json& paths, const resource& r, spec_version v) {
       sops.push_back(
           mk("put", "put", "replace", st, "replace " + sub + " of the specified " + info.kind, k, type, type));
       sops.push_back(mk("patch", "patch", "patch", st, "partially update " + sub + " of the specified " + info.kind, k,
-                        meta + "Patch", type));
+                        meta_v1 + "Patch", type));
     };
     if (sub == "status" || sub == "ephemeralcontainers") {
       get_put_patch(kind, self);

@@ -9,8 +9,6 @@
 namespace ktk::apiserver::http::openapi::detail {
 namespace {
 
-const std::string meta = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-
 std::string text(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
@@ -108,8 +106,8 @@ group_version_content content_of(const core::rest_mapper& m, const std::vector<c
     r.list_schema_name = crd_model_name({gv.group, gv.version, r.info.list_kind});
     out.defs[r.schema_name] = crd_kind_schema(schema, r.info.group_version_kind(), v);
     out.defs[r.list_schema_name] = crd_list_schema(r.schema_name, {gv.group, gv.version, r.info.list_kind}, v);
-    collect_referenced(builtins, meta + "ObjectMeta", out.defs);
-    collect_referenced(builtins, meta + "ListMeta", out.defs);
+    collect_referenced(builtins, meta_v1 + "ObjectMeta", out.defs);
+    collect_referenced(builtins, meta_v1 + "ListMeta", out.defs);
     out.resources.push_back(std::move(r));
   };
 
@@ -140,7 +138,7 @@ group_version_content content_of(const core::rest_mapper& m, const std::vector<c
     add_custom(std::move(info), crd_schema(*version));
   }
   if (!out.resources.empty()) {
-    for (const char* n : {"Status", "DeleteOptions", "Patch"}) collect_referenced(builtins, meta + n, out.defs);
+    for (const char* n : {"Status", "DeleteOptions", "Patch"}) collect_referenced(builtins, meta_v1 + n, out.defs);
   }
   for (const auto& r : out.resources) {
     if (r.info.has_subresource("scale")) collect_referenced(builtins, "io.k8s.api.autoscaling.v1.Scale", out.defs);

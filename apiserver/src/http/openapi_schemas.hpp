@@ -32,6 +32,10 @@ enum class spec_version { v2, v3 };
 // The kube version the documents claim, as /version does.
 inline constexpr std::string_view kube_version = "v1.31.0";
 
+// Definition-name prefixes of the core/v1 and meta/v1 types ("io.k8s.api.core.v1.Pod").
+inline const std::string core_v1 = "io.k8s.api.core.v1.";
+inline const std::string meta_v1 = "io.k8s.apimachinery.pkg.apis.meta.v1.";
+
 // ---- the neutral schema DSL (openapi_dsl.cpp) ----------------------------------
 
 // One property of an object schema.

@@ -17,6 +17,9 @@
 
 namespace ktk::apiserver {
 
+// The finalizer a CRD gets on create; deleting the CRD removes its objects, then it.
+inline constexpr const char* crd_cleanup_finalizer = "customresourcecleanup.apiextensions.k8s.io";
+
 class registry::impl {
  public:
   explicit impl(registry_options o);

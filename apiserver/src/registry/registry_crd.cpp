@@ -14,8 +14,6 @@ using detail::resource_handler;
 
 namespace {
 
-constexpr const char* crd_cleanup_finalizer = "customresourcecleanup.apiextensions.k8s.io";
-
 std::vector<std::string> strings(const json& j) {
   std::vector<std::string> out;
   if (!j.is_array()) return out;

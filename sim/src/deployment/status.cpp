@@ -5,10 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.hpp"
 #include "deployment/reconciler.hpp"
 #include "ktk/sim/kinds.hpp"
 
 namespace ktk::sim::deployment_detail {
+
+using detail::quote;
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -36,8 +40,6 @@ core::json canonical(core::json st) {
   if (auto c = st.find("conditions"); c != st.end() && (!c->is_array() || c->empty())) st.erase(c);
   return st;
 }
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // kube's DeploymentComplete.
 bool complete(const core::object& d, const core::json& st) {
@@ -134,7 +136,7 @@ result<void> deployment_reconciler::sync_rollout_status(sync_state& s, const rs_
   bool rollout_done = json_int(st, "replicas") == json_int(st, "updatedReplicas") && cur &&
                       json_str(*cur, "reason") == reason_new_rs_available;
   if (deadline && !rollout_done) {
-    std::string who = new_rs ? "ReplicaSet " + quoted(new_rs->name()) : "Deployment " + quoted(s.d.name());
+    std::string who = new_rs ? "ReplicaSet " + quote(new_rs->name()) : "Deployment " + quote(s.d.name());
     if (complete(s.d, st)) {
       set_condition(st, new_condition(cond_progressing, "True", reason_new_rs_available,
                                       who + " has successfully progressed.", s.now));

@@ -5,14 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.hpp"
 #include "deployment/reconciler.hpp"
 #include "ktk/sim/deployment_controller.hpp"
 #include "ktk/sim/kinds.hpp"
 
 namespace ktk::sim::deployment_detail {
-namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+using detail::quote;
+
+namespace {
 
 // kube's FindActiveOrLatest: the only active ReplicaSet, or the newest when none is.
 core::object_ptr find_active_or_latest(const core::object_ptr& new_rs, rs_list old) {
@@ -107,7 +109,7 @@ result<core::object_ptr> deployment_reconciler::get_new_rs(sync_state& s, const 
   if (progress_deadline_seconds(s.d) && !find_condition(status_copy(s.d), cond_progressing)) {
     core::json st = status_copy(s.d);
     set_condition(st, new_condition(cond_progressing, "True", reason_found_new_rs,
-                                    "Found new replica set " + quoted(existing->name()), s.now));
+                                    "Found new replica set " + quote(existing->name()), s.now));
     set_status(s, st);
   }
   return existing;
@@ -166,7 +168,7 @@ result<core::object_ptr> deployment_reconciler::create_new_rs(sync_state& s, con
   } else {
     if (progress_deadline_seconds(s.d)) {
       set_condition(st, new_condition(cond_progressing, "False", reason_rs_create_error,
-                                      "Failed to create new replica set " + quoted(rs.name()) + ": " +
+                                      "Failed to create new replica set " + quote(rs.name()) + ": " +
                                           created.error().message(),
                                       s.now));
       set_status(s, st);
@@ -177,7 +179,7 @@ result<core::object_ptr> deployment_reconciler::create_new_rs(sync_state& s, con
   if (!already && progress_deadline_seconds(s.d)) {
     st = status_copy(s.d);
     set_condition(st, new_condition(cond_progressing, "True", reason_new_rs_created,
-                                    "Created new replica set " + quoted(result_rs->name()), s.now));
+                                    "Created new replica set " + quote(result_rs->name()), s.now));
     set_status(s, st);
   }
   return result_rs;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.hpp"
+
 namespace ktk::sim::detail {
 namespace {
 
@@ -19,16 +21,10 @@ constexpr condition_text healthy[] = {
     {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
 };
 
-std::string string_at(const core::json& j, std::string_view key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 const core::json* find_condition(const core::json& conds, std::string_view type) {
   if (!conds.is_array()) return nullptr;
   for (const auto& c : conds)
-    if (string_at(c, "type") == type) return &c;
+    if (string_member(c, "type") == type) return &c;
   return nullptr;
 }
 
@@ -39,7 +35,7 @@ const core::json& taints_of(const core::object& node) {
 }
 
 bool is_lifecycle_taint(const core::json& t) {
-  std::string key = string_at(t, "key");
+  std::string key = string_member(t, "key");
   return key == unreachable_taint || key == not_ready_taint;
 }
 
@@ -72,8 +68,8 @@ core::json healthy_status(const node_state& n, const core::json& current, core::
   for (const auto& c : healthy) {
     std::string since = ts;
     if (cur_conds) {
-      if (const core::json* old = find_condition(*cur_conds, c.type); old && string_at(*old, "status") == c.status) {
-        std::string t = string_at(*old, "lastTransitionTime");
+      if (const core::json* old = find_condition(*cur_conds, c.type); old && string_member(*old, "status") == c.status) {
+        std::string t = string_member(*old, "lastTransitionTime");
         if (!t.empty()) since = t;
       }
     }
@@ -114,12 +110,12 @@ core::json unknown_conditions(const core::json& current, core::clock::time_point
   for (const auto& c : healthy) {
     core::json* found = nullptr;
     for (auto& x : conds)
-      if (string_at(x, "type") == c.type) found = &x;
+      if (string_member(x, "type") == c.type) found = &x;
     if (!found) {
       conds.push_back({{"type", c.type}, {"lastHeartbeatTime", ts}});
       found = &conds.back();
     }
-    if (string_at(*found, "status") != "Unknown") (*found)["lastTransitionTime"] = ts;
+    if (string_member(*found, "status") != "Unknown") (*found)["lastTransitionTime"] = ts;
     (*found)["status"] = "Unknown";
     (*found)["reason"] = "NodeStatusUnknown";
     (*found)["message"] = "Kubelet stopped posting node status.";
@@ -130,14 +126,14 @@ core::json unknown_conditions(const core::json& current, core::clock::time_point
 std::string ready_status(const core::object& node) {
   const core::json* conds = node.at_path("status.conditions");
   const core::json* c = conds ? find_condition(*conds, "Ready") : nullptr;
-  return c ? string_at(*c, "status") : std::string();
+  return c ? string_member(*c, "status") : std::string();
 }
 
 std::optional<core::clock::time_point> ready_heartbeat(const core::object& node) {
   const core::json* conds = node.at_path("status.conditions");
   const core::json* c = conds ? find_condition(*conds, "Ready") : nullptr;
   if (!c) return std::nullopt;
-  return core::parse_rfc3339(string_at(*c, "lastHeartbeatTime"));
+  return core::parse_rfc3339(string_member(*c, "lastHeartbeatTime"));
 }
 
 std::optional<core::json> with_unreachable_taints(const core::object& node, core::clock::time_point now) {
@@ -146,7 +142,7 @@ std::optional<core::json> with_unreachable_taints(const core::object& node, core
   for (const char* effect : {"NoSchedule", "NoExecute"}) {
     bool has = false;
     for (const auto& t : taints)
-      if (string_at(t, "key") == unreachable_taint && string_at(t, "effect") == effect) has = true;
+      if (string_member(t, "key") == unreachable_taint && string_member(t, "effect") == effect) has = true;
     if (has) continue;
     core::json t = {{"key", unreachable_taint}, {"effect", effect}};
     if (std::string_view(effect) == "NoExecute") t["timeAdded"] = core::format_rfc3339(now);

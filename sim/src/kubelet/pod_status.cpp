@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.hpp"
 #include "ktk/sim/kinds.hpp"
 #include "kubelet/timing.hpp"
 
@@ -13,11 +14,6 @@ const core::json& member(const core::json& j, std::string_view key) {
   if (!j.is_object()) return null_json;
   auto it = j.find(key);
   return it == j.end() ? null_json : *it;
-}
-
-std::string string_at(const core::json& j, std::string_view key) {
-  const core::json& v = member(j, key);
-  return v.is_string() ? v.get<std::string>() : std::string();
 }
 
 std::optional<core::clock::time_point> time_at(const core::json& j, std::string_view key) {
@@ -49,7 +45,7 @@ std::string names_of(const core::object& pod) {
   std::string out;
   for (const auto& c : containers_of(pod, "containers")) {
     if (!out.empty()) out += " ";
-    out += string_at(c, "name");
+    out += string_member(c, "name");
   }
   return out;
 }
@@ -60,14 +56,14 @@ void each_container(core::json& status, const core::object& pod, F f) {
   core::json old = member(status, "containerStatuses");
   core::json next = core::json::array();
   for (const auto& c : containers_of(pod, "containers")) {
-    std::string name = string_at(c, "name");
+    std::string name = string_member(c, "name");
     core::json entry = core::json::object();
     if (old.is_array())
       for (const auto& o : old)
-        if (string_at(o, "name") == name) entry = o;
+        if (string_member(o, "name") == name) entry = o;
     entry["name"] = name;
-    entry["image"] = string_at(c, "image");
-    entry["imageID"] = image_id(string_at(c, "image"));
+    entry["image"] = string_member(c, "image");
+    entry["imageID"] = image_id(string_member(c, "image"));
     f(entry, name);
     next.push_back(std::move(entry));
   }
@@ -140,10 +136,10 @@ void status_work::start(const core::object& pod, const placement& where, core::c
   if (!inits.empty()) {
     core::json is = core::json::array();
     for (const auto& c : inits) {
-      std::string name = string_at(c, "name");
+      std::string name = string_member(c, "name");
       is.push_back({{"name", name},
-                    {"image", string_at(c, "image")},
-                    {"imageID", image_id(string_at(c, "image"))},
+                    {"image", string_member(c, "image")},
+                    {"imageID", image_id(string_member(c, "image"))},
                     {"containerID", container_id(pod, name, 0)},
                     {"ready", true},
                     {"restartCount", 0},
@@ -174,7 +170,7 @@ void status_work::exit(const core::object& pod, int exit_code, bool restart, cor
                              {"reason", reason},
                              {"startedAt", member(member(member(e, "state"), "running"), "startedAt")},
                              {"finishedAt", ts},
-                             {"containerID", string_at(e, "containerID")}};
+                             {"containerID", string_member(e, "containerID")}};
     e["ready"] = false;
     e["started"] = false;
     if (restart) {
@@ -208,7 +204,7 @@ void status_work::terminate(const core::object& pod, core::clock::time_point now
                     {"reason", "Completed"},
                     {"startedAt", started.is_string() ? started : core::json(ts)},
                     {"finishedAt", ts},
-                    {"containerID", string_at(e, "containerID")}}}};
+                    {"containerID", string_member(e, "containerID")}}}};
   });
   set_not_ready(pod, "ContainersNotReady", now);
 }

@@ -4,20 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.hpp"
+
 namespace ktk::sim::detail {
 namespace {
 
 const std::string unschedulable_taint_key = "node.kubernetes.io/unschedulable";
 const std::string not_ready_taint_key = "node.kubernetes.io/not-ready";
 
-const core::json* member(const core::json& j, std::string_view key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
 std::string string_of(const core::json& j, std::string_view key) {
-  const core::json* v = member(j, key);
+  const core::json* v = find_member(j, key);
   return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
@@ -37,7 +33,7 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 // One NodeSelectorRequirement against a value that may be absent.
 bool requirement_matches(const core::json& req, const std::string* value) {
   std::string op = string_of(req, "operator");
-  const core::json* values = member(req, "values");
+  const core::json* values = find_member(req, "values");
   auto in_values = [&] {
     if (!value || !values || !values->is_array()) return false;
     for (const auto& v : *values)
@@ -61,14 +57,14 @@ bool requirement_matches(const core::json& req, const std::string* value) {
 // A NodeSelectorTerm: every expression and field requirement holds; an empty term
 // matches nothing.
 bool term_matches(const core::json& term, const node_info& node) {
-  const core::json* exprs = member(term, "matchExpressions");
-  const core::json* fields = member(term, "matchFields");
+  const core::json* exprs = find_member(term, "matchExpressions");
+  const core::json* fields = find_member(term, "matchFields");
   bool any = false;
   if (exprs && exprs->is_array()) {
     for (const auto& r : *exprs) {
       any = true;
       std::string key = string_of(r, "key");
-      const core::json* lv = member(node.labels, key);
+      const core::json* lv = find_member(node.labels, key);
       std::string v = lv && lv->is_string() ? lv->get<std::string>() : std::string();
       if (!requirement_matches(r, lv ? &v : nullptr)) return false;
     }
@@ -86,7 +82,7 @@ bool term_matches(const core::json& term, const node_info& node) {
 bool matches_affinity(const pod_constraints& pod, const node_info& node) {
   if (pod.node_selector.is_object()) {
     for (const auto& [k, v] : pod.node_selector.items()) {
-      const core::json* lv = member(node.labels, k);
+      const core::json* lv = find_member(node.labels, k);
       if (!lv || *lv != v) return false;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_util.hpp"
 #include "scheduler/quantity.hpp"
 
 namespace ktk::sim::detail {
@@ -12,19 +13,13 @@ namespace {
 constexpr std::int64_t default_cpu_milli = 100;                // kube's DefaultMilliCPURequest
 constexpr std::int64_t default_memory = 200LL * 1024 * 1024;  // DefaultMemoryRequest
 
-const core::json* member(const core::json& j, std::string_view key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
 // The quantity of `name` in resources.requests, else resources.limits.
 const core::json* container_request(const core::json& c, std::string_view name) {
-  const core::json* res = member(c, "resources");
+  const core::json* res = find_member(c, "resources");
   if (!res) return nullptr;
   for (const char* list : {"requests", "limits"}) {
-    if (const core::json* l = member(*res, list)) {
-      if (const core::json* q = member(*l, name)) return q;
+    if (const core::json* l = find_member(*res, list)) {
+      if (const core::json* q = find_member(*l, name)) return q;
     }
   }
   return nullptr;
@@ -67,24 +62,24 @@ pod_demand pod_requests(const core::object& pod) {
     sum.fit.pods = sum.score.pods = 1;
     return sum;
   }
-  if (const core::json* cs = member(*spec, "containers"); cs && cs->is_array()) {
+  if (const core::json* cs = find_member(*spec, "containers"); cs && cs->is_array()) {
     for (const auto& c : *cs) {
       auto d = container_demand(c);
       sum.fit += d.fit;
       sum.score += d.score;
     }
   }
-  if (const core::json* cs = member(*spec, "initContainers"); cs && cs->is_array()) {
+  if (const core::json* cs = find_member(*spec, "initContainers"); cs && cs->is_array()) {
     for (const auto& c : *cs) {
       auto d = container_demand(c);
       take_max(sum.fit, d.fit);
       take_max(sum.score, d.score);
     }
   }
-  if (const core::json* oh = member(*spec, "overhead")) {
+  if (const core::json* oh = find_member(*spec, "overhead")) {
     resources o;
-    if (const core::json* q = member(*oh, "cpu")) o.cpu_milli = json_milli(*q);
-    if (const core::json* q = member(*oh, "memory")) o.memory = json_value(*q);
+    if (const core::json* q = find_member(*oh, "cpu")) o.cpu_milli = json_milli(*q);
+    if (const core::json* q = find_member(*oh, "memory")) o.memory = json_value(*q);
     sum.fit += o;
     sum.score += o;
   }
@@ -96,13 +91,13 @@ resources node_allocatable(const core::object& node) {
   resources r;
   const core::json* status = node.field("status");
   if (!status) return r;
-  const core::json* alloc = member(*status, "allocatable");
-  const core::json* cap = member(*status, "capacity");
+  const core::json* alloc = find_member(*status, "allocatable");
+  const core::json* cap = find_member(*status, "capacity");
   auto pick = [&](std::string_view name) -> const core::json* {
     if (alloc) {
-      if (const core::json* q = member(*alloc, name)) return q;
+      if (const core::json* q = find_member(*alloc, name)) return q;
     }
-    return cap ? member(*cap, name) : nullptr;
+    return cap ? find_member(*cap, name) : nullptr;
   };
   if (const core::json* q = pick("cpu")) r.cpu_milli = json_milli(*q);
   if (const core::json* q = pick("memory")) r.memory = json_value(*q);
