@@ -15,7 +15,7 @@ fi
 
 work="$(mktemp -d)"
 cleanup() {
-  # Whatever the block left running (the watch, a server that did not stop).
+  # A server the block left running (on a timeout).
   pkill -TERM -f -- "--kubeconfig-out $work/" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -37,10 +37,11 @@ block="${block//build\/cli\/ktk/$ktk}"
 
 # Paths in the block (tests/clients/data/...) are relative to the source tree. -e: a
 # failing step fails the test. The server was started first (job %1): its exit status
-# after the block's `kill %1` must be 0.
+# after the block's `kill %1` must be 0. The watch (job %2) is ended if still there.
+after=$'\nst=0; wait %1 || st=$?; kill %2 2>/dev/null || true; exit "$st"'
 cd "$src"
 status=0
-timeout 120 bash -e -c "$block"$'\nwait %1' > "$work/out" 2>&1 || status=$?
+timeout 60 bash -e -c "$block$after" > "$work/out" 2>&1 || status=$?
 cat "$work/out"
 if [ "$status" -ne 0 ]; then
   echo "FAIL: the block exited $status"
