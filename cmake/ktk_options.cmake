@@ -95,9 +95,14 @@ if(KTK_HAVE_LLD)
   add_link_options(-fuse-ld=lld)
 endif()
 
+# ccache, when installed. The test programs share a precompiled header, and ccache
+# caches a compilation that uses one only with this sloppiness: without it every test
+# source counted as "uncacheable" and was compiled again on every fresh build.
 find_program(KTK_CCACHE ccache)
 if(KTK_CCACHE)
-  set(CMAKE_CXX_COMPILER_LAUNCHER ${KTK_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+      ${CMAKE_COMMAND} -E env CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+      ${KTK_CCACHE})
 endif()
 
 # ktk_add_component(NAME SOURCES... [DEPS ...]) — a library ktk_NAME with alias ktk::NAME,
