@@ -8,8 +8,8 @@ namespace {
 // Value types whose shape differs between v2 and v3.
 void add_value_types(definitions& d, spec_version v) {
   d[meta_v1 + "Time"] = {{"type", "string"},
-                      {"format", "date-time"},
-                      {"description", "A timestamp in RFC 3339 form, to the second, in UTC."}};
+                         {"format", "date-time"},
+                         {"description", "A timestamp in RFC 3339 form, to the second, in UTC."}};
   d[meta_v1 + "MicroTime"] = {
       {"type", "string"}, {"format", "date-time"}, {"description", "A timestamp in RFC 3339 form with microseconds."}};
   json qty = {{"description", "An amount with an optional unit suffix: \"500m\" CPU, \"128Mi\" memory, \"2\"."}};
@@ -163,7 +163,7 @@ void add_meta_types(definitions& d) {
           str("resourceVersion", "The resourceVersion the object must have."),
       });
   d[meta_v1 + "Patch"] = {{"type", "object"},
-                       {"description", "A patch body: JSON patch, merge patch, strategic merge patch or apply."}};
+                          {"description", "A patch body: JSON patch, merge patch, strategic merge patch or apply."}};
   kind_def(d, meta_v1 + "WatchEvent", {"", "v1", "WatchEvent"}, "One event of a watch stream.",
            {
                str("type", "ADDED, MODIFIED, DELETED, BOOKMARK or ERROR."),
