@@ -73,7 +73,7 @@ endif()
 # Unity builds. A library's sources are compiled in batches of 8, each batch one
 # translation unit: the nlohmann, Beast and standard headers are parsed, and the
 # templates they share instantiated and optimised, once per batch instead of once per
-# file. A fresh build of the libraries takes about a third less CPU. The cost is in
+# file. A fresh build of the libraries takes about half the CPU. The cost is in
 # incremental builds: editing one source recompiles its batch, so someone iterating
 # on a library may want KTK_UNITY_BUILD=OFF. File-local names must not collide within
 # a library (an anonymous namespace is per translation unit, and a batch is one); CI
