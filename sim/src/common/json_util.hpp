@@ -21,7 +21,4 @@ inline std::string string_member(const core::json& j, std::string_view key) {
   return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
 }
 
-// `s` between double quotes, as Go's %q prints a plain string in messages.
-inline std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
 }  // namespace ktk::sim::detail

@@ -5,13 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/json_util.hpp"
 #include "deployment/reconciler.hpp"
+#include "ktk/core/field_error.hpp"
 #include "ktk/sim/kinds.hpp"
 
 namespace ktk::sim::deployment_detail {
-
-using detail::quote;
 
 namespace {
 
@@ -136,7 +134,8 @@ result<void> deployment_reconciler::sync_rollout_status(sync_state& s, const rs_
   bool rollout_done = json_int(st, "replicas") == json_int(st, "updatedReplicas") && cur &&
                       json_str(*cur, "reason") == reason_new_rs_available;
   if (deadline && !rollout_done) {
-    std::string who = new_rs ? "ReplicaSet " + quote(new_rs->name()) : "Deployment " + quote(s.d.name());
+    std::string who = new_rs ? "ReplicaSet " + core::quote(std::string(new_rs->name()))
+                             : "Deployment " + core::quote(std::string(s.d.name()));
     if (complete(s.d, st)) {
       set_condition(st, new_condition(cond_progressing, "True", reason_new_rs_available,
                                       who + " has successfully progressed.", s.now));

@@ -5,14 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/json_util.hpp"
 #include "deployment/reconciler.hpp"
+#include "ktk/core/field_error.hpp"
 #include "ktk/sim/deployment_controller.hpp"
 #include "ktk/sim/kinds.hpp"
 
 namespace ktk::sim::deployment_detail {
-
-using detail::quote;
 
 namespace {
 
@@ -109,7 +107,7 @@ result<core::object_ptr> deployment_reconciler::get_new_rs(sync_state& s, const 
   if (progress_deadline_seconds(s.d) && !find_condition(status_copy(s.d), cond_progressing)) {
     core::json st = status_copy(s.d);
     set_condition(st, new_condition(cond_progressing, "True", reason_found_new_rs,
-                                    "Found new replica set " + quote(existing->name()), s.now));
+                                    "Found new replica set " + core::quote(std::string(existing->name())), s.now));
     set_status(s, st);
   }
   return existing;
@@ -168,7 +166,7 @@ result<core::object_ptr> deployment_reconciler::create_new_rs(sync_state& s, con
   } else {
     if (progress_deadline_seconds(s.d)) {
       set_condition(st, new_condition(cond_progressing, "False", reason_rs_create_error,
-                                      "Failed to create new replica set " + quote(rs.name()) + ": " +
+                                      "Failed to create new replica set " + core::quote(std::string(rs.name())) + ": " +
                                           created.error().message(),
                                       s.now));
       set_status(s, st);
@@ -179,7 +177,7 @@ result<core::object_ptr> deployment_reconciler::create_new_rs(sync_state& s, con
   if (!already && progress_deadline_seconds(s.d)) {
     st = status_copy(s.d);
     set_condition(st, new_condition(cond_progressing, "True", reason_new_rs_created,
-                                    "Created new replica set " + quote(result_rs->name()), s.now));
+                                    "Created new replica set " + core::quote(std::string(result_rs->name())), s.now));
     set_status(s, st);
   }
   return result_rs;
