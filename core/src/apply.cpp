@@ -283,7 +283,9 @@ std::optional<json> canonical_entries(const json* mf, json* movable, bool& track
   if (mf == nullptr || mf->is_null()) return json::array();
   if (detail::is_canonical_managed_fields(*mf)) {
     tracked = !mf->empty();
-    return movable != nullptr ? std::move(*movable) : *mf;
+    // Not a conditional expression: json&& and const json& would meet in a copy.
+    if (movable != nullptr) return std::move(*movable);
+    return *mf;
   }
   auto es = detail::decode_managed_fields(mf);
   if (!es) return std::nullopt;

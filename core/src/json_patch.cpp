@@ -202,7 +202,7 @@ bool apply_one(json& doc, const json& op) {
 
 }  // namespace
 
-result<json> apply_json_patch(const json& target, const json& operations) {
+result<json> apply_json_patch(json target, const json& operations) {
   if (operations.is_null()) return target;  // decodes to an empty patch
   if (!operations.is_array()) {
     return api_error::bad_request("json: cannot unmarshal " + std::string(go_json_kind(operations)) +
@@ -219,11 +219,10 @@ result<json> apply_json_patch(const json& target, const json& operations) {
                                                std::to_string(max_operations) + ", got " +
                                                std::to_string(operations.size()));
   }
-  json doc = target;
   for (const auto& op : operations) {
-    if (op.is_null() || !apply_one(doc, op)) return does_not_apply();
+    if (op.is_null() || !apply_one(target, op)) return does_not_apply();
   }
-  return doc;
+  return target;
 }
 
 }  // namespace ktk::core

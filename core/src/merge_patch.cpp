@@ -49,14 +49,14 @@ void merge_into(json& target, const json& patch) {
 
 }  // namespace
 
-result<json> apply_merge_patch(const json& target, const json& patch) {
+result<json> apply_merge_patch(json target, const json& patch) {
   // kube-apiserver: a null or scalar patch is "Invalid JSON Patch" (400). A JSON array
   // would replace the object and then fail to decode (422 there); a Kubernetes object
   // can never be an array, so ktk rejects it up front with the same 400.
   if (!patch.is_object()) return api_error::bad_request("Invalid JSON Patch");
-  json out = target.is_object() ? target : json::object();
-  merge_into(out, patch);
-  return out;
+  if (!target.is_object()) target = json::object();
+  merge_into(target, patch);
+  return target;
 }
 
 }  // namespace ktk::core

@@ -75,6 +75,18 @@ TEST_F(memory_storage_test, create_existing_is_already_exists_and_changes_nothin
   EXPECT_EQ(s->get("pods", {"default", "a"}).value()->data()["spec"]["gen"], 1);
 }
 
+TEST_F(memory_storage_test, a_refused_create_leaves_the_object_to_the_caller) {
+  // The registry retries a generateName clash with the same object under a new name.
+  create("default", "a", 1);
+  object o = pod("default", "a", 2);
+  const core::json before = o.data();
+  ASSERT_TRUE(is_already_exists(s->create("pods", {"default", "a"}, std::move(o))));
+  EXPECT_EQ(o.data(), before);  // NOLINT(bugprone-use-after-move): the interface promises it
+  o.set_name("b");
+  ASSERT_TRUE(s->create("pods", {"default", "b"}, std::move(o)));
+  EXPECT_EQ(s->get("pods", {"default", "b"}).value()->data()["spec"]["gen"], 2);
+}
+
 TEST_F(memory_storage_test, same_name_in_other_namespace_or_shard_is_distinct) {
   create("a", "x");
   create("b", "x");

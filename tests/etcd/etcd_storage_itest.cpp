@@ -59,6 +59,15 @@ TEST_F(EtcdStorage, CreateTwiceIsAlreadyExists) {
   EXPECT_EQ(again.error().message(), "configmaps \"a\" already exists");
 }
 
+TEST_F(EtcdStorage, ARefusedCreateLeavesTheObjectToTheCaller) {
+  ASSERT_TRUE(s_->create("configmaps", {"default", "a"}, make_obj("default", "a")));
+  core::object o = make_obj("default", "a");
+  o.data()["data"] = {{"k", "v"}};
+  const core::json before = o.data();
+  ASSERT_FALSE(s_->create("configmaps", {"default", "a"}, std::move(o)));
+  EXPECT_EQ(o.data(), before);  // NOLINT(bugprone-use-after-move): the interface promises it
+}
+
 TEST_F(EtcdStorage, GetMissingIsNotFound) {
   auto got = s_->get("configmaps", {"default", "nope"});
   ASSERT_FALSE(got);

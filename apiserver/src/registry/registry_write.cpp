@@ -5,6 +5,7 @@
 
 #include "go_decode.hpp"
 #include "impl.hpp"
+#include "json_assign.hpp"
 #include "request_errors.hpp"
 #include "ktk/core/apply.hpp"
 #include "ktk/core/json_depth.hpp"
@@ -207,7 +208,8 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
   for (int attempt = 0;; ++attempt) {
     const bool can_retry = generated && attempt < 7;
     object_key key{ns, std::string(obj.name())};
-    auto created = store->create(h.shard, key, can_retry ? object(obj) : std::move(obj));
+    // The storage leaves obj as it was when it refuses it: a clash retries with it.
+    auto created = store->create(h.shard, key, std::move(obj));
     if (!created) {
       if (can_retry && core::is_already_exists(created.error())) {
         obj.set_name(std::string(obj.generate_name()) + random_suffix(ns + "/" + std::string(obj.generate_name())));
@@ -228,12 +230,10 @@ result<object> registry::impl::prepare_update(const resource_handler& h, const o
     if (!h.has_status()) {
       return detail::not_served();
     }
-    object out = old;
-    if (const json* st = next.field("status")) {
-      out.data()["status"] = *st;
-    } else {
-      out.data().erase("status");
-    }
+    // The stored object with the request's status. The request usually carries the
+    // object as its writer read it, so putting the stored fields back copies little.
+    object out = std::move(next);
+    detail::assign_changed_except(out.data(), old.data(), "status");
     if (auto r = admit(h, out, &old, o); !r) return r.error();
     return out;
   }
@@ -253,7 +253,7 @@ result<object> registry::impl::prepare_update(const resource_handler& h, const o
   if (next.managed_fields().empty() && !old.managed_fields().empty()) next.set_managed_fields(old.managed_fields());
   if (h.has_status()) {
     if (const json* st = old.field("status")) {
-      next.data()["status"] = *st;
+      detail::assign_changed(next.data()["status"], *st);
     } else {
       next.data().erase("status");
     }
@@ -337,7 +337,9 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
                                  "Precondition failed: UID in precondition: " + std::string(obj.uid()) +
                                      ", UID in object meta: " + std::string((*old)->uid()));
     }
-    auto next = prepare_update(h, **old, object(obj), o);
+    // Only a write without a resourceVersion is retried on a conflict; any other
+    // can give the request up at once.
+    auto next = prepare_update(h, **old, body_rv.empty() ? object(obj) : std::move(obj), o);
     if (!next) return next.error();
     auto r = commit_update(h, *old, std::move(*next), o);
     if (!r && core::is_conflict(r.error()) && body_rv.empty()) continue;
@@ -377,11 +379,12 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
       return rename_error(h, old.error(), key.name);
     }
     const object& cur = **old;
-    json base = o.subresource == "scale" ? scale_of(h, cur).value()->data() : cur.data();
+    const object_ptr scale = o.subresource == "scale" ? scale_of(h, cur).value() : nullptr;
+    const json& base = scale ? scale->data() : cur.data();
     result<json> patched = [&]() -> result<json> {
       switch (type) {
-        case core::patch_type::merge_patch: return core::apply_merge_patch(base, p);
-        case core::patch_type::json_patch: return core::apply_json_patch(base, p);
+        case core::patch_type::merge_patch: return core::apply_merge_patch(json(base), p);
+        case core::patch_type::json_patch: return core::apply_json_patch(json(base), p);
         case core::patch_type::strategic_merge: return core::apply_strategic_merge_patch(base, p, h.gk());
         case core::patch_type::apply_yaml: return core::server_side_apply(base, p, managed_options(h, o, true));
         case core::patch_type::apply_cbor: break;

@@ -82,16 +82,15 @@ class memory_storage final : public interface {
   }
 
   core::result<object_ptr> create(std::string_view name, const object_key& key, object&& obj) override {
-    auto next = std::make_shared<object>(std::move(obj));
     for (;;) {
       auto sh = obtain(name);
       std::unique_lock lk(sh->mu);
       if (sh->dropped) continue;
       auto [it, inserted] = sh->objects.try_emplace(key);
-      if (!inserted) return detail::already_exists(name, key);
+      if (!inserted) return detail::already_exists(name, key);  // obj untouched, as the interface promises
       revision rev = ++counter_;
-      next->set_resource_version(std::to_string(rev));
-      object_ptr stored = std::move(next);
+      obj.set_resource_version(std::to_string(rev));
+      object_ptr stored = std::make_shared<const object>(std::move(obj));
       it->second = {stored, rev};
       ++sh->ns_counts[key.namespace_];
       sh->append(event_type::added, key, stored, nullptr, rev);

@@ -29,14 +29,15 @@ std::optional<patch_type> patch_type_from_content_type(std::string_view content_
 std::string_view content_type_of(patch_type t);
 
 // RFC 7386. `patch` must be a JSON object for a Kubernetes object (400 otherwise).
-result<json> apply_merge_patch(const json& target, const json& patch);
+// The target is patched in place: move it in when it is not needed afterwards.
+result<json> apply_merge_patch(json target, const json& patch);
 
 // RFC 6902: add, remove, replace, move, copy, test; `~0`/`~1` pointer escapes; "-"
 // appends. A failed `test` or a missing path fails the whole patch with 422 Invalid
 // and kube-apiserver's generic message ("the server rejected our request due to an
 // error in our request"); a document that is not an array of objects is 400; more
-// than 10000 operations is 413.
-result<json> apply_json_patch(const json& target, const json& operations);
+// than 10000 operations is 413. Like the merge patch, works on the target it is given.
+result<json> apply_json_patch(json target, const json& operations);
 
 // The RFC 6902 operations that turn `from` into `to`: object members added, removed
 // or replaced one by one, arrays compared element-wise (a changed length adds or

@@ -126,7 +126,8 @@ class interface {
   virtual std::size_t count(std::string_view shard, std::string_view namespace_ = {}) const = 0;
 
   // Stores a new object; AlreadyExists when the key is taken. The stored copy gets
-  // resourceVersion = its revision.
+  // resourceVersion = its revision. On any error `obj` is left as it was, so that a
+  // caller can retry with it (under another name, say) without having copied it.
   virtual core::result<object_ptr> create(std::string_view shard, const object_key& key, object&& obj) = 0;
   // Replaces an object if its current revision equals `expected` (0 = any); Conflict
   // otherwise, NotFound when absent.
