@@ -184,13 +184,14 @@ BENCHMARK(BM_InformerListSync_Scripted)->Arg(10000)->Arg(100000)
     ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Steady watch events into the indexer and to one handler: MODIFIED events for 1,000
-// cached Pods, pushed in batches of 1,000.
+// cached Pods, pushed in batches of 1,000. Arg: 0 = the handler on its own thread,
+// 1 = on the informer's (handler_options::on_informer_thread).
 void BM_InformerWatchEvents_Scripted(benchmark::State& state) {
   script s;
   s.items = pods(1000);
   counter c;
   cache::shared_informer inf(s.lw());
-  auto reg = inf.add_event_handler(c.funcs());
+  auto reg = inf.add_event_handler(c.funcs(), {.on_informer_thread = state.range(0) == 1});
   inf.start();
   c.wait_for(1000);
   std::int64_t target = 1000;
@@ -211,10 +212,10 @@ void BM_InformerWatchEvents_Scripted(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * 1000), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerWatchEvents_Scripted)->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_InformerWatchEvents_Scripted)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // The same through the FakeClient: each iteration writes 1,000 Pod status patches
-// through the registry and waits until the handler has heard them all.
+// through the registry and waits until the handler has heard them all. Arg as above.
 void BM_InformerWatchEvents_Fake(benchmark::State& state) {
   auto fc = ktk::fakeclient::builder().build();
   for (int i = 0; i < 100; ++i) {
@@ -223,7 +224,7 @@ void BM_InformerWatchEvents_Fake(benchmark::State& state) {
   }
   counter c;
   cache::shared_informer inf(*fc, pod_kind);
-  auto reg = inf.add_event_handler(c.funcs());
+  auto reg = inf.add_event_handler(c.funcs(), {.on_informer_thread = state.range(0) == 1});
   inf.start();
   c.wait_for(100);
   std::int64_t target = 100;
@@ -242,7 +243,7 @@ void BM_InformerWatchEvents_Fake(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * 1000), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_InformerWatchEvents_Fake)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_InformerWatchEvents_Fake)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // The in-process watch path alone: 10,000 Pod changes already in the registry's event
 // ring are replayed to a fresh informer (watch from the revision before them) — the

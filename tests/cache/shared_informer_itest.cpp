@@ -4,6 +4,8 @@
 
 #include <future>
 #include <latch>
+#include <set>
+#include <thread>
 
 #include "cache_test_util.hpp"
 #include "ktk/apiserver/registry.hpp"
@@ -427,6 +429,140 @@ TEST_F(Informer, RunOnTheCallersThread) {
   EXPECT_TRUE(inf->is_stopped());
   std::stop_source s;
   EXPECT_TRUE(inf->wait_for_sync(s.get_token()));
+}
+
+// on_informer_thread: the callbacks run as the cache changes, on the thread that
+// changes it (the reflector's), or on the caller's for a late handler's replay.
+TEST_F(Informer, AnInformerThreadHandlerSeesEveryChangeInOrderOnTheReflectorsThread) {
+  build(ktk::fakeclient::builder().with_object(config_map("a", "x")));
+  make();
+  auto rec = std::make_shared<recorder>();
+  std::mutex tmu;
+  std::set<std::thread::id> threads;
+  auto note_thread = [&] {
+    std::lock_guard lock(tmu);
+    threads.insert(std::this_thread::get_id());
+  };
+  auto reg = inf->add_event_handler(
+      cache::event_handler_funcs{
+          .on_add =
+              [&](const object_ptr& o, bool initial) {
+                note_thread();
+                rec->on_add(o, initial);
+              },
+          .on_update =
+              [&](const object_ptr& a, const object_ptr& b) {
+                note_thread();
+                rec->on_update(a, b);
+              },
+          .on_delete =
+              [&](const cache::deleted_object& d) {
+                note_thread();
+                rec->on_delete(d);
+              }},
+      {.on_informer_thread = true});
+  std::jthread runner([&](std::stop_token st) { inf->run(st); });
+  ASSERT_TRUE(cache::wait_for_cache_sync(10s, {inf.get()}));
+  // The initial list was handled before the informer said it synced.
+  EXPECT_TRUE(reg->has_synced());
+  auto y1 = fc->create(config_map("a", "y"));
+  auto y2 = fc->update(config_map("a", "y", {}, "changed"));
+  ASSERT_TRUE(fc->remove(cm_kind, {"a", "y"}));
+  ASSERT_TRUE(rec->wait_for(4));
+  EXPECT_EQ(rec->lines(), (std::vector<std::string>{"add a/x initial", "add a/y",
+                                                    "update a/y " + rv_of(y1) + "->" + rv_of(y2), "delete a/y"}));
+  {
+    std::lock_guard lock(tmu);
+    EXPECT_EQ(threads, (std::set<std::thread::id>{runner.get_id()}));
+  }
+  // A late one gets its replay on the caller's thread, done when add returns.
+  auto late = std::make_shared<recorder>();
+  auto late_reg = inf->add_event_handler(late, {.on_informer_thread = true});
+  EXPECT_EQ(late->lines(), (std::vector<std::string>{"add a/x initial"}));
+  EXPECT_TRUE(late_reg->has_synced());
+  runner.request_stop();
+}
+
+TEST_F(Informer, AnInformerThreadHandlerMayReadItsInformerButNotChangeItsHandlers) {
+  build(ktk::fakeclient::builder().with_object(config_map("a", "x")));
+  make();
+  std::atomic<int> calls{0};
+  std::atomic<bool> idle_inside{true};
+  std::string rv_inside;
+  std::shared_ptr<cache::handler_registration> other = inf->add_event_handler(std::make_shared<recorder>());
+  inf->add_event_handler(cache::event_handler_funcs{.on_add = [&](const object_ptr&, bool initial) {
+                           if (initial) return;
+                           idle_inside = inf->handlers_idle();
+                           rv_inside = inf->last_sync_resource_version();
+                           ++calls;
+                           try {
+                             inf->remove_event_handler(other);
+                           } catch (const std::logic_error&) {
+                             ++calls;
+                           }
+                           inf->add_event_handler(std::make_shared<recorder>());  // throws: reported
+                         }},
+                         {.name = "inline", .on_informer_thread = true});
+  start_and_sync();
+  ASSERT_TRUE(fc->create(config_map("a", "y")));
+  ASSERT_TRUE(eventually([&] { return reported_count() == 1; }));
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_FALSE(idle_inside.load());
+  EXPECT_FALSE(rv_inside.empty());
+  std::lock_guard lock(mu);
+  EXPECT_EQ(reported[0],
+            "handler inline threw: ktk::client::cache::shared_informer: add_event_handler from a callback of one of "
+            "its own on_informer_thread handlers");
+}
+
+TEST_F(Informer, AnInformerThreadHandlerThatThrowsIsReportedAndTheOthersGoOn) {
+  build(ktk::fakeclient::builder().with_object(config_map("a", "x")));
+  make();
+  auto bad = inf->add_event_handler(
+      cache::event_handler_funcs{.on_add = [](const object_ptr&, bool) { throw std::runtime_error("no"); }},
+      {.name = "bad", .on_informer_thread = true});
+  auto rec = std::make_shared<recorder>();
+  inf->add_event_handler(rec, {.on_informer_thread = true});
+  start_and_sync();
+  ASSERT_TRUE(fc->create(config_map("a", "y")));
+  ASSERT_TRUE(rec->wait_for(2));
+  EXPECT_EQ(bad->handler_errors(), 2u);
+  EXPECT_TRUE(bad->has_synced());
+  std::lock_guard lock(mu);
+  EXPECT_EQ(reported, (std::vector<std::string>{"handler bad threw: no", "handler bad threw: no"}));
+}
+
+TEST_F(Informer, AnInformerThreadHandlerRemovedHearsNothingAfterRemoveReturns) {
+  build(ktk::fakeclient::builder().with_object(namespace_object("a")));
+  make();
+  std::atomic<bool> removed{false};
+  std::atomic<int> after{0};
+  auto reg = inf->add_event_handler(cache::event_handler_funcs{.on_add = [&](const object_ptr&, bool) {
+                                      if (removed) ++after;
+                                    }},
+                                    {.on_informer_thread = true});
+  start_and_sync();
+  std::jthread writer([&](std::stop_token st) {
+    for (int i = 0; !st.stop_requested() && i < 2000; ++i) (void)fc->create(config_map("a", "w" + std::to_string(i)));
+  });
+  ASSERT_TRUE(eventually([&] { return inf->get_indexer().size() > 10; }));
+  inf->remove_event_handler(reg);
+  removed = true;
+  writer.request_stop();
+  writer.join();
+  const auto written = fc->list(cm_kind, {.namespace_ = "a"}).value().items.size();
+  ASSERT_TRUE(eventually([&] { return inf->get_indexer().size() == written; }));  // every write seen
+  EXPECT_EQ(after.load(), 0);
+}
+
+TEST_F(Informer, AnInformerThreadHandlerMayShutTheInformerDown) {
+  build(ktk::fakeclient::builder().with_object(config_map("a", "x")));
+  make();
+  inf->add_event_handler(cache::event_handler_funcs{.on_add = [&](const object_ptr&, bool) { inf->shutdown(); }},
+                         {.on_informer_thread = true});
+  inf->start();
+  EXPECT_TRUE(eventually([&] { return inf->is_stopped(); }));
+  inf->shutdown();
 }
 
 TEST_F(Informer, NeverStartedInformersShutDown) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "controller_test_util.hpp"
 #include "ktk/client/controller/builder.hpp"
@@ -52,6 +53,70 @@ class mirror final : public ctl::reconciler {
  private:
   ktk::client::client& c_;
 };
+
+// Records on which thread its events arrive; quick or not as told.
+class thread_noting_handler final : public ctl::handler {
+ public:
+  explicit thread_noting_handler(bool quick) : quick_(quick) {}
+  bool quick() const override { return quick_; }
+  void create(const ctl::create_event&, ctl::work_queue&) override { note(); }
+  void update(const ctl::update_event&, ctl::work_queue&) override { note(); }
+  void delete_(const ctl::delete_event&, ctl::work_queue&) override { note(); }
+  void generic(const ctl::generic_event&, ctl::work_queue&) override { note(); }
+  std::set<std::thread::id> threads() {
+    std::lock_guard lock(mu_);
+    return threads_;
+  }
+
+ private:
+  void note() {
+    std::lock_guard lock(mu_);
+    threads_.insert(std::this_thread::get_id());
+  }
+  const bool quick_;
+  std::mutex mu_;
+  std::set<std::thread::id> threads_;  // guarded by mu_
+};
+
+TEST(KindSource, AQuickHandlerAndItsPredicatesRunOnTheInformersThreadOthersOnTheirOwn) {
+  auto be = make_backend("fake");
+  auto inf = std::make_shared<ktk::client::cache::shared_informer>(be->client(), cm_kind);
+  std::jthread informer_thread;
+  std::once_flag once;
+  auto start = [&](std::stop_token st) {
+    std::call_once(once, [&] { informer_thread = std::jthread([&inf, st] { inf->run(st); }); });
+  };
+  auto quick = std::make_shared<thread_noting_handler>(true);
+  auto slow = std::make_shared<thread_noting_handler>(false);
+  std::mutex pmu;
+  std::set<std::thread::id> predicate_threads;
+  ctl::predicate noting = ctl::funcs{.create = [&](const ctl::create_event&) {
+    std::lock_guard lock(pmu);
+    predicate_threads.insert(std::this_thread::get_id());
+    return true;
+  }};
+  auto quick_src = ctl::kind_source(inf, quick, {noting}, start);
+  auto slow_src = ctl::kind_source(inf, slow, {}, start);
+  ctl::work_queue q1, q2;
+  std::stop_source stop;
+  slow_src->start(stop.get_token(), q2);
+  quick_src->start(stop.get_token(), q1);
+  ASSERT_TRUE(quick_src->wait_for_sync(stop.get_token()));
+  ASSERT_TRUE(slow_src->wait_for_sync(stop.get_token()));
+  ASSERT_TRUE(be->client().create(config_map("a")));
+  ASSERT_TRUE(ktk_test::eventually([&] { return !quick->threads().empty() && !slow->threads().empty(); }));
+  EXPECT_EQ(quick->threads(), (std::set<std::thread::id>{informer_thread.get_id()}));
+  {
+    std::lock_guard lock(pmu);
+    EXPECT_EQ(predicate_threads, (std::set<std::thread::id>{informer_thread.get_id()}));
+  }
+  ASSERT_EQ(slow->threads().size(), 1u);
+  EXPECT_NE(*slow->threads().begin(), informer_thread.get_id());
+  quick_src->stop();
+  slow_src->stop();
+  stop.request_stop();
+  informer_thread.join();
+}
 
 class ControllerSuite : public ::testing::TestWithParam<std::string> {
  protected:

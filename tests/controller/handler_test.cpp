@@ -91,4 +91,12 @@ TEST(Handler, MapFuncQueuesWhatItReturns) {
   EXPECT_EQ(got, (std::vector<ctl::request>{{"other", "a-1"}, {"other", "a-2"}, {"other", "b-1"}, {"other", "b-2"}}));
 }
 
+TEST(Handler, TheEnqueueHandlersAreQuickAMapFuncWhenItSaysSo) {
+  EXPECT_TRUE(ctl::enqueue_request_for_object()->quick());
+  EXPECT_TRUE(ctl::enqueue_request_for_owner({"apps", "ReplicaSet"})->quick());
+  auto none = [](const object&) { return std::vector<ctl::request>{}; };
+  EXPECT_FALSE(ctl::enqueue_requests_from_map_func(none)->quick());
+  EXPECT_TRUE(ctl::enqueue_requests_from_map_func(none, {.quick = true})->quick());
+}
+
 }  // namespace

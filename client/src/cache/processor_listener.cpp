@@ -40,11 +40,13 @@ thread_local bool handler_thread = false;
 bool on_handler_thread() noexcept { return handler_thread; }
 
 processor_listener::processor_listener(std::shared_ptr<event_handler> h, std::string name,
-                                       std::shared_ptr<const std::atomic<bool>> informer_synced, error_func on_error)
+                                       std::shared_ptr<const std::atomic<bool>> informer_synced, error_func on_error,
+                                       bool on_informer_thread)
     : handler_(std::move(h)),
       name_(std::move(name)),
       informer_synced_(std::move(informer_synced)),
-      on_error_(std::move(on_error)) {}
+      on_error_(std::move(on_error)),
+      inline_(on_informer_thread) {}
 
 processor_listener::~processor_listener() {
   stop();
@@ -52,6 +54,7 @@ processor_listener::~processor_listener() {
 }
 
 void processor_listener::start() {
+  if (inline_) return;
   thread_ = std::jthread([self = shared_from_this()](std::stop_token st) {
     handler_thread = true;
     self->thread_id_.store(std::this_thread::get_id());
@@ -60,11 +63,16 @@ void processor_listener::start() {
 }
 
 bool processor_listener::idle() const {
+  if (inline_) return true;
   std::lock_guard lock(mu_);
   return buf_.empty() && waiting_;
 }
 
 void processor_listener::push(notification n) {
+  if (inline_) {
+    dispatch_here(n);
+    return;
+  }
   if (n.initial) pending_initial_.fetch_add(1, std::memory_order_acq_rel);
   bool wake;
   {
@@ -77,6 +85,10 @@ void processor_listener::push(notification n) {
 
 void processor_listener::push_batch(std::vector<notification>&& batch) {
   if (batch.empty()) return;
+  if (inline_) {
+    for (const auto& n : batch) dispatch_here(n);
+    return;
+  }
   std::int64_t initial = 0;
   for (const auto& n : batch) initial += n.initial;
   if (initial) pending_initial_.fetch_add(initial, std::memory_order_acq_rel);
@@ -95,7 +107,18 @@ void processor_listener::push_batch(std::vector<notification>&& batch) {
 }
 
 void processor_listener::stop() {
+  stopped_.store(true, std::memory_order_release);
   thread_.request_stop();  // wakes the wait on cv_
+}
+
+void processor_listener::dispatch_here(const notification& n) {
+  if (stopped_.load(std::memory_order_acquire)) return;
+  if (n.initial) pending_initial_.fetch_add(1, std::memory_order_acq_rel);
+  // A callback here counts as a handler's (shutdown() from it only asks for the stop).
+  const bool was = handler_thread;
+  handler_thread = true;
+  dispatch(n);
+  handler_thread = was;
 }
 
 void processor_listener::join() {

@@ -1,6 +1,8 @@
 // processor_listener.hpp — one handler of a shared informer: an unbounded buffer
 // and a thread that drains it (client-go's processorListener). The informer pushes
-// without waiting on the handler, so a slow handler slows nobody else.
+// without waiting on the handler, so a slow handler slows nobody else. A listener
+// made `on_informer_thread` has neither: push() calls the handler at once, on the
+// informer's thread and under its lock.
 #pragma once
 
 #include <atomic>
@@ -41,13 +43,15 @@ class processor_listener final : public handler_registration,
 
   // `informer_synced` is shared with the informer (the handle may outlive it).
   processor_listener(std::shared_ptr<event_handler> h, std::string name,
-                     std::shared_ptr<const std::atomic<bool>> informer_synced, error_func on_error);
+                     std::shared_ptr<const std::atomic<bool>> informer_synced, error_func on_error,
+                     bool on_informer_thread = false);
   ~processor_listener() override;
 
   // Starts the thread, which keeps the listener alive until it ends. Called once,
-  // on a listener owned by a shared_ptr.
+  // on a listener owned by a shared_ptr. Nothing to start on the informer's thread.
   void start();
-  // Queues n; never blocks on the handler. Thread-safe.
+  // Queues n; never blocks on the handler. Thread-safe. On the informer's thread:
+  // handles n before returning (the informer calls it under its lock).
   void push(notification n);
   // Queues a batch at once (one lock, one wake-up).
   void push_batch(std::vector<notification>&& batch);
@@ -58,8 +62,11 @@ class processor_listener final : public handler_registration,
   void join();
   bool on_own_thread() const { return std::this_thread::get_id() == thread_id_.load(); }
 
-  // Nothing queued and the thread asleep waiting for more (not in a callback).
+  // Nothing queued and the thread asleep waiting for more (not in a callback). On
+  // the informer's thread always: a callback in flight holds the informer's lock,
+  // which whoever asks holds too.
   bool idle() const;
+  bool on_informer_thread() const { return inline_; }
 
   bool has_synced() const override;
   std::uint64_t handler_errors() const override { return errors_.load(std::memory_order_relaxed); }
@@ -70,6 +77,7 @@ class processor_listener final : public handler_registration,
 
  private:
   void loop(std::stop_token st);
+  void dispatch_here(const notification& n);  // on the informer's thread
   void dispatch(const notification& n);
   void report(const std::string& what) noexcept;
 
@@ -77,6 +85,8 @@ class processor_listener final : public handler_registration,
   std::string name_;
   std::shared_ptr<const std::atomic<bool>> informer_synced_;
   error_func on_error_;
+  const bool inline_;
+  std::atomic<bool> stopped_{false};  // on the informer's thread: stop() was called
   std::atomic<std::int64_t> pending_initial_{0};  // initial adds queued, not yet handled
   std::atomic<std::uint64_t> errors_{0};
 

@@ -53,6 +53,29 @@ class shared_informer::sink final : public reflector_store {
 
 namespace {
 
+// The informer whose handlers are being called on this thread under its lock (by
+// the reflector's thread, or by add_event_handler's replay): its on_informer_thread
+// handlers must not re-enter what takes that lock.
+thread_local const shared_informer* calling_handlers_of = nullptr;
+
+class calling_handlers {
+ public:
+  explicit calling_handlers(const shared_informer* inf) : prev_(calling_handlers_of) { calling_handlers_of = inf; }
+  ~calling_handlers() { calling_handlers_of = prev_; }
+  calling_handlers(const calling_handlers&) = delete;
+  calling_handlers& operator=(const calling_handlers&) = delete;
+
+ private:
+  const shared_informer* prev_;
+};
+
+void refuse_from_own_handler(const shared_informer* inf, const char* what) {
+  if (calling_handlers_of == inf) {
+    throw std::logic_error(std::string("ktk::client::cache::shared_informer: ") + what +
+                           " from a callback of one of its own on_informer_thread handlers");
+  }
+}
+
 scope scope_of(const informer_options& o) { return {o.namespace_, o.label_selector, o.field_selector}; }
 
 core::group_resource resource_of(client& c, const core::gvk& kind) {
@@ -96,10 +119,12 @@ std::shared_ptr<handler_registration> shared_informer::add_event_handler(event_h
 std::shared_ptr<handler_registration> shared_informer::add_event_handler(std::shared_ptr<event_handler> h,
                                                                          handler_options opts) {
   if (!h) throw std::invalid_argument("ktk::client::cache::shared_informer: null event handler");
+  refuse_from_own_handler(this, "add_event_handler");
   std::lock_guard lock(mu_);
   if (stopped_) throw std::logic_error("ktk::client::cache::shared_informer: the informer has stopped");
   auto name = opts.name.empty() ? "#" + std::to_string(listeners_.size() + retired_.size()) : opts.name;
-  auto l = std::make_shared<detail::processor_listener>(std::move(h), std::move(name), synced_, opts_.on_handler_error);
+  auto l = std::make_shared<detail::processor_listener>(std::move(h), std::move(name), synced_, opts_.on_handler_error,
+                                                        opts.on_informer_thread);
   auto period = opts.resync_period.value_or(opts_.resync_period);
   if (period > std::chrono::milliseconds{0}) {
     if (!started_) {
@@ -116,12 +141,16 @@ std::shared_ptr<handler_registration> shared_informer::add_event_handler(std::sh
   indexer_->for_each([&](const std::string&, const core::object_ptr& o) {
     replay.push_back({.type = notification::kind::add, .initial = true, .obj = o});
   });
-  l->push_batch(std::move(replay));
+  {
+    calling_handlers here(this);
+    l->push_batch(std::move(replay));
+  }
   listeners_.push_back(l);
   return l;
 }
 
 void shared_informer::remove_event_handler(const std::shared_ptr<handler_registration>& reg) {
+  refuse_from_own_handler(this, "remove_event_handler");
   listener_ptr l;
   {
     std::lock_guard lock(mu_);
@@ -219,7 +248,9 @@ bool shared_informer::wait_for_sync(std::stop_token stop) const {
 
 std::string shared_informer::last_sync_resource_version() const {
   reflector* r;
-  {
+  if (calling_handlers_of == this) {
+    r = reflector_.get();  // this thread holds mu_ already
+  } else {
     std::lock_guard lock(mu_);
     r = reflector_.get();
   }
@@ -227,6 +258,7 @@ std::string shared_informer::last_sync_resource_version() const {
 }
 
 bool shared_informer::handlers_idle() const {
+  if (calling_handlers_of == this) return false;  // a handler of ours is running: this one
   std::lock_guard lock(mu_);
   for (const auto& l : listeners_) {
     if (!l->idle()) return false;
@@ -235,6 +267,7 @@ bool shared_informer::handlers_idle() const {
 }
 
 void shared_informer::set_transform(transform_func f) {
+  refuse_from_own_handler(this, "set_transform");
   std::lock_guard lock(mu_);
   if (started_) throw std::logic_error("ktk::client::cache::shared_informer: set_transform after start");
   opts_.transform = std::move(f);
@@ -242,12 +275,14 @@ void shared_informer::set_transform(transform_func f) {
 
 void shared_informer::distribute(notification&& n) {
   if (listeners_.empty()) return;
+  calling_handlers here(this);
   for (std::size_t i = 0; i + 1 < listeners_.size(); ++i) listeners_[i]->push(n);
   listeners_.back()->push(std::move(n));
 }
 
 void shared_informer::distribute(std::vector<notification>&& batch) {
   if (listeners_.empty() || batch.empty()) return;
+  calling_handlers here(this);
   for (std::size_t i = 0; i + 1 < listeners_.size(); ++i) listeners_[i]->push_batch(std::vector<notification>(batch));
   listeners_.back()->push_batch(std::move(batch));
 }
@@ -335,6 +370,7 @@ void shared_informer::on_resync() {
     }
   }
   if (due.empty()) return;
+  calling_handlers here(this);
   std::vector<notification> batch;
   batch.reserve(indexer_->size());
   indexer_->for_each([&](const std::string&, const core::object_ptr& o) {

@@ -10,6 +10,7 @@ request key_of(const core::object& o) { return o.key(); }
 
 class for_object final : public handler {
  public:
+  bool quick() const override { return true; }
   void create(const create_event& e, work_queue& q) override {
     if (e.object) q.add(key_of(*e.object));
   }
@@ -48,6 +49,7 @@ class per_object : public handler {
 class for_owner final : public per_object {
  public:
   for_owner(core::group_kind owner, owner_options opts) : owner_(std::move(owner)), opts_(opts) {}
+  bool quick() const override { return true; }
 
  private:
   // The owner's scope, looked up once the mapper knows the kind (a CRD may come later).
@@ -83,7 +85,8 @@ class for_owner final : public per_object {
 
 class from_map final : public per_object {
  public:
-  explicit from_map(map_func f) : f_(std::move(f)) {}
+  from_map(map_func f, map_options opts) : f_(std::move(f)), opts_(opts) {}
+  bool quick() const override { return opts_.quick; }
 
  private:
   void add(const core::object_ptr& o, work_queue& q) const override {
@@ -91,6 +94,7 @@ class from_map final : public per_object {
     for (const auto& r : f_(*o)) q.add(r);
   }
   map_func f_;
+  map_options opts_;
 };
 
 }  // namespace
@@ -101,8 +105,8 @@ std::shared_ptr<handler> enqueue_request_for_owner(core::group_kind owner, owner
   return std::make_shared<for_owner>(std::move(owner), opts);
 }
 
-std::shared_ptr<handler> enqueue_requests_from_map_func(map_func f) {
-  return std::make_shared<from_map>(std::move(f));
+std::shared_ptr<handler> enqueue_requests_from_map_func(map_func f, map_options opts) {
+  return std::make_shared<from_map>(std::move(f), opts);
 }
 
 }  // namespace ktk::client::controller

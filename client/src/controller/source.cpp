@@ -51,7 +51,7 @@ class informer_source final : public source {
             }};
     {
       std::lock_guard lock(mu_);
-      registration_ = informer_->add_event_handler(std::move(f));
+      registration_ = informer_->add_event_handler(std::move(f), {.on_informer_thread = h->quick()});
     }
     if (start_informer_) {
       start_informer_(stop);

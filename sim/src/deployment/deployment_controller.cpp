@@ -222,8 +222,13 @@ std::shared_ptr<client::controller::controller> add_deployment_controller(client
       .named("deployment")
       .for_(deployment_kind)
       .owns(replicaset_kind)
-      .watches(replicaset_kind, ctl::map_func([r](const core::object& o) { return r->deployments_for_orphan(o); }))
-      .watches(pod_kind, ctl::map_func([r](const core::object& o) { return r->recreate_deployment_of_pod(o); }),
+      // Both map through the caches only: quick, so called on the informers' threads.
+      .watches(replicaset_kind,
+               ctl::enqueue_requests_from_map_func([r](const core::object& o) { return r->deployments_for_orphan(o); },
+                                                   {.quick = true}))
+      .watches(pod_kind,
+               ctl::enqueue_requests_from_map_func(
+                   [r](const core::object& o) { return r->recreate_deployment_of_pod(o); }, {.quick = true}),
                {pod_gone})
       .with_options({.name = "deployment",
                      .max_concurrent_reconciles = opts.workers,

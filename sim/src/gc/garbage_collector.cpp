@@ -39,6 +39,7 @@ void ensure_index(client::cache::shared_informer& inf) {
 class gc_handler final : public ctl::handler {
  public:
   gc_handler(std::shared_ptr<gc_context> ctx, const gc_kind& kind) : ctx_(std::move(ctx)), kind_(kind) {}
+  bool quick() const override { return true; }  // cache lookups only
 
   void create(const ctl::create_event& e, ctl::work_queue& q) override {
     if (e.object && ctx_->needs_attention(*e.object, true)) q.add(ctx_->request_for(kind_, *e.object));

@@ -179,7 +179,7 @@ std::shared_ptr<client::controller::controller> make_node_controller(client::con
   auto c = ctl::builder(mgr)
                .named("kubelet-nodes")
                .for_(node_kind, {ours})
-               .watches(lease_kind, ctl::map_func(lease_to_node))
+               .watches(lease_kind, ctl::enqueue_requests_from_map_func(lease_to_node, {.quick = true}))
                .complete(r);
   for (const auto& name : state->names()) c->queue().add({"", name});
   return c;

@@ -17,6 +17,7 @@ namespace ktk::sim::detail {
 class pod_event_handler final : public client::controller::handler {
  public:
   explicit pod_event_handler(std::shared_ptr<rs_context> ctx) : ctx_(std::move(ctx)) {}
+  bool quick() const override { return true; }  // expectations and cache lookups only
 
   void create(const client::controller::create_event& e, client::controller::work_queue& q) override;
   void update(const client::controller::update_event& e, client::controller::work_queue& q) override;

@@ -58,7 +58,8 @@ bool recorder::start(std::chrono::milliseconds timeout) {
           if (!o) return;
           record("DELETED", *o);
           count(o.get(), nullptr);
-        }});
+        }},
+        {.on_informer_thread = true});  // appends under a lock: quick
     inf->start();
     informers_.emplace_back(kind, std::move(inf));
   }

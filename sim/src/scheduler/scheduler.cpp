@@ -35,6 +35,7 @@ class pod_handler final : public ctl::handler {
  public:
   pod_handler(std::shared_ptr<scheduler_cache> cache, std::string name)
       : cache_(std::move(cache)), name_(std::move(name)) {}
+  bool quick() const override { return true; }
 
   void create(const ctl::create_event& e, ctl::work_queue& q) override {
     if (!e.object) return;
@@ -68,6 +69,7 @@ class pod_handler final : public ctl::handler {
 class node_handler final : public ctl::handler {
  public:
   explicit node_handler(std::shared_ptr<scheduler_cache> cache) : cache_(std::move(cache)) {}
+  bool quick() const override { return true; }
 
   void create(const ctl::create_event& e, ctl::work_queue& q) override {
     if (e.object && cache_->upsert_node(*e.object)) requeue_unschedulable(*cache_, q);

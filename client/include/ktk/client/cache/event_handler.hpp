@@ -69,6 +69,13 @@ struct handler_options {
   // not at all if the informer started without one), as in client-go.
   std::optional<std::chrono::milliseconds> resync_period{};
   std::string name{};  // in error reports
+  // Run the callbacks on the informer's own thread, as the cache changes, instead
+  // of on a thread and buffer of the handler's own: one thread hand-off less per
+  // event. Only for handlers that are quick and never block, such as those that
+  // turn events into work-queue keys: a slow one holds up the cache and every other
+  // handler of the informer. Its callbacks may read any cache but must not add or
+  // remove handlers of the same informer (std::logic_error).
+  bool on_informer_thread = false;
 };
 
 // The handle add_event_handler returns. Thread-safe.

@@ -3,7 +3,8 @@
 // client-go's sharedIndexInformer. A reflector lists and watches one GVK (in a
 // namespace, through selectors: a scoped informer sees only what matches, and an
 // object that stops matching is deleted for it) into an indexer; each change is
-// then told to every handler on the handler's own thread. After a re-list the
+// then told to every handler on the handler's own thread (or, for a quick handler
+// that asks for it, on the informer's thread as the cache changes). After a re-list the
 // informer compares: new objects are adds, objects whose resourceVersion moved are
 // updates, objects gone are deletes with a deleted_final_state_unknown tombstone.
 //
@@ -74,13 +75,16 @@ class shared_informer {
   shared_informer(const shared_informer&) = delete;
   shared_informer& operator=(const shared_informer&) = delete;
 
-  // Adds a handler with its own thread and buffer. It is first told the current
-  // cache as adds (is_initial_list = true), then every change. std::logic_error
-  // once the informer has stopped.
+  // Adds a handler with its own thread and buffer (or, with on_informer_thread,
+  // called on the informer's thread). It is first told the current cache as adds
+  // (is_initial_list = true), then every change. std::logic_error once the informer
+  // has stopped, and from a callback of one of its on_informer_thread handlers.
   std::shared_ptr<handler_registration> add_event_handler(std::shared_ptr<event_handler> h, handler_options opts = {});
   std::shared_ptr<handler_registration> add_event_handler(event_handler_funcs h, handler_options opts = {});
   // Stops the handler after the callback in flight (events still queued for it are
   // dropped) and joins its thread, unless called from that handler's own callback.
+  // Not from a callback of an on_informer_thread handler of this informer
+  // (std::logic_error).
   void remove_event_handler(const std::shared_ptr<handler_registration>& reg);
 
   // Runs the reflector on the calling thread until stop or shutdown(); then stops

@@ -32,6 +32,14 @@ class handler {
   virtual void update(const update_event& e, work_queue& q) = 0;
   virtual void delete_(const delete_event& e, work_queue& q) = 0;
   virtual void generic(const generic_event& e, work_queue& q) = 0;
+
+  // Whether the handler only turns events into queue keys, quickly and without
+  // ever blocking (no API calls, no waits; reading informer caches is fine). A quick
+  // handler, with its watch's predicates, is called on the informer's own thread as
+  // the cache changes: one thread hand-off less per event. Any other gets a thread
+  // of its own (client-go's way), so that a slow one holds up nobody else. The
+  // built-in enqueue handlers are quick; a map function's handler when asked.
+  virtual bool quick() const { return false; }
 };
 
 // Queues the object's own namespace/name (for updates, the new object's).
@@ -53,7 +61,11 @@ std::shared_ptr<handler> enqueue_request_for_owner(core::group_kind owner, owner
 
 // Maps an object to the requests it should trigger.
 using map_func = std::function<std::vector<request>(const core::object&)>;
+struct map_options {
+  // The function is quick and never blocks (see handler::quick).
+  bool quick = false;
+};
 // Queues map(object) (for updates, of both the old and the new object).
-std::shared_ptr<handler> enqueue_requests_from_map_func(map_func f);
+std::shared_ptr<handler> enqueue_requests_from_map_func(map_func f, map_options opts = {});
 
 }  // namespace ktk::client::controller

@@ -33,7 +33,9 @@ class source {
 };
 
 // Events of a shared informer. `start_informer` (optional) is called from start() to
-// make sure the informer runs — the manager passes its cache's start here.
+// make sure the informer runs — the manager passes its cache's start here. The
+// predicates run with the handler: on the informer's thread when the handler is
+// quick (handler::quick), on a thread of the handler's own otherwise.
 std::unique_ptr<source> kind_source(std::shared_ptr<cache::shared_informer> informer, std::shared_ptr<handler> h,
                                     std::vector<predicate> predicates = {},
                                     std::function<void(std::stop_token)> start_informer = {});
