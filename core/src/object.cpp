@@ -15,7 +15,9 @@ const json& empty_array() {
   return e;
 }
 
-std::string_view str_at(const json& j, const char* key) {
+// Looked up by string_view: against a const char*, every comparison in the map's
+// search measures the key again.
+std::string_view str_at(const json& j, std::string_view key) {
   if (!j.is_object()) return {};
   auto it = j.find(key);
   if (it == j.end() || !it->is_string()) return {};
@@ -70,7 +72,7 @@ void object::set_group_version_kind(const gvk& k) {
 }
 
 const json& object::metadata() const {
-  auto it = j_.find("metadata");
+  auto it = j_.find(std::string_view("metadata"));
   return it == j_.end() || !it->is_object() ? empty_object() : *it;
 }
 
@@ -255,8 +257,14 @@ void object::set_owner_references(const std::vector<owner_reference>& v) {
   }
 }
 std::optional<owner_reference> object::controller_ref() const {
-  for (auto& r : owner_references()) {
-    if (r.controller.value_or(false)) return r;
+  // Only the controller's reference is decoded: informer handlers ask this of every event.
+  const json& m = metadata();
+  auto it = m.find(std::string_view("ownerReferences"));
+  if (it == m.end() || !it->is_array()) return std::nullopt;
+  for (const auto& r : *it) {
+    if (!r.is_object()) continue;
+    auto c = r.find(std::string_view("controller"));
+    if (c != r.end() && c->is_boolean() && c->get<bool>()) return r.get<owner_reference>();
   }
   return std::nullopt;
 }

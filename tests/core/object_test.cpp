@@ -216,6 +216,10 @@ TEST(Object, ControllerRefIgnoresControllerFalse) {
   object o = pod();
   o.set_owner_references({{"v1", "A", "a", "1", false, std::nullopt}});
   EXPECT_EQ(o.controller_ref(), std::nullopt);
+  // Only a boolean true counts, wherever the controller's reference stands.
+  const object p(json::parse(R"({"metadata":{"ownerReferences":[{"name":"s","controller":"yes"},
+      {"name":"n","controller":null},{"apiVersion":"v1","kind":"B","name":"b","uid":"2","controller":true}]}})"));
+  EXPECT_EQ(p.controller_ref(), (owner_reference{"v1", "B", "b", "2", true, std::nullopt}));
 }
 
 TEST(Object, OwnerReferenceJsonConversion) {

@@ -16,16 +16,13 @@ namespace deployment_detail {
 namespace {
 
 std::vector<std::string> controller_uid(const core::object& o) {
-  for (const auto& r : o.owner_references()) {
-    if (r.controller.value_or(false) && !r.uid.empty()) return {r.uid};
-  }
+  auto r = o.controller_ref();
+  if (r && !r->uid.empty()) return {r->uid};
   return {};
 }
 
 std::vector<std::string> orphan_namespace(const core::object& o) {
-  for (const auto& r : o.owner_references()) {
-    if (r.controller.value_or(false)) return {};
-  }
+  if (o.controller_ref()) return {};
   return {std::string(o.namespace_())};
 }
 

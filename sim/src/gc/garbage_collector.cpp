@@ -35,6 +35,14 @@ void ensure_index(client::cache::shared_informer& inf) {
   inf.add_indexers({{detail::gc_owner_index, owner_uids}});
 }
 
+// metadata.ownerReferences as sent (null when absent).
+const core::json& refs_json(const core::object& o) {
+  static const core::json none;
+  const auto& m = o.metadata();
+  auto it = m.find(std::string_view("ownerReferences"));
+  return it == m.end() ? none : *it;
+}
+
 // Queues what an event of one kind may have made collectable.
 class gc_handler final : public ctl::handler {
  public:
@@ -49,11 +57,12 @@ class gc_handler final : public ctl::handler {
     if (!e.object_new) return;
     const core::object& cur = *e.object_new;
     if (e.object_old && e.object_old->resource_version() == cur.resource_version()) return;  // a resync
-    auto old_refs = e.object_old ? e.object_old->owner_references() : std::vector<core::owner_reference>{};
-    auto new_refs = cur.owner_references();
-    const bool refs_changed = old_refs != new_refs;
+    // Compared as JSON first: most updates (every status write) leave the references be.
+    const bool refs_changed = !e.object_old || refs_json(*e.object_old) != refs_json(cur);
     if (ctx_->needs_attention(cur, refs_changed)) q.add(ctx_->request_for(kind_, cur));
     if (!refs_changed) return;
+    auto old_refs = e.object_old ? e.object_old->owner_references() : std::vector<core::owner_reference>{};
+    auto new_refs = cur.owner_references();
     // A reference dropped or unblocked may be what a deleting owner waits for.
     for (const auto& ref : old_refs) {
       if (std::find(new_refs.begin(), new_refs.end(), ref) != new_refs.end()) continue;
