@@ -196,7 +196,8 @@ void deployment_reconciler::set_status(sync_state& s, const core::json& status) 
 result<void> deployment_reconciler::flush_status(sync_state& s) {
   core::json want = canonical(status_copy(s.d));
   if (want == canonical(s.written)) return {};
-  auto u = client_.status().update(core::object(s.d));
+  // The sync's last step: s.d is not read again if the write fails.
+  auto u = client_.status().update(std::move(s.d));
   if (!u) return u.error();
   s.d = **u;
   s.written = status_copy(s.d);

@@ -82,10 +82,11 @@ core::result<std::optional<core::clock::duration>> update_status(rs_context& ctx
     }
   }
 
-  core::object next = rs;
-  core::json& status = next.data()["status"];
-  if (!status.is_object()) status = core::json::object();
-  const core::json old_status = status;
+  // The new status is worked out on a copy of the status alone: most syncs change
+  // nothing, and the whole ReplicaSet is copied only for a write.
+  const core::json* current = rs.field("status");
+  core::object next(core::json{{"status", current && current->is_object() ? *current : core::json::object()}});
+  const core::json old_status = next.data()["status"];
 
   const bool has_failure = !condition_status(rs, replica_failure).empty();
   if (manage_error && !has_failure) {
@@ -109,7 +110,9 @@ core::result<std::optional<core::clock::duration>> update_status(rs_context& ctx
                     conditions_of(old_status) == conditions_of(st);
   if (same) return next_available;
   put(st, "observedGeneration", rs.generation());
-  auto r = ctx.writer.status().update(std::move(next));
+  core::object out = rs;
+  out.data()["status"] = std::move(st);
+  auto r = ctx.writer.status().update(std::move(out));
   if (!r) return r.error();
   return next_available;
 }
