@@ -170,7 +170,7 @@ void etcd_storage::on_events(std::vector<feed_event>&& batch, revision header) {
     }
     std::unique_lock lk(sh->mu);
     if (sh->dropped || ev.rev <= sh->evicted) continue;
-    sh->append(type, key, std::move(obj), std::move(prev), ev.rev);
+    auto evicted = sh->append(type, key, std::move(obj), std::move(prev), ev.rev);  // freed after the unlock
     auto snapshot = sh->notifiers;
     lk.unlock();
     sh->wake(snapshot, key.namespace_);

@@ -93,7 +93,7 @@ class memory_storage final : public interface {
       object_ptr stored = std::make_shared<const object>(std::move(obj));
       it->second = {stored, rev};
       ++sh->ns_counts[key.namespace_];
-      sh->append(event_type::added, key, stored, nullptr, rev);
+      auto evicted = sh->append(event_type::added, key, stored, nullptr, rev);  // freed after the unlock
       auto snapshot = sh->notifiers;
       lk.unlock();
       sh->wake(snapshot, key.namespace_);
@@ -116,7 +116,7 @@ class memory_storage final : public interface {
       next->set_resource_version(std::to_string(rev));
       object_ptr stored = std::move(next);
       object_ptr prev = std::exchange(it->second, {stored, rev}).obj;
-      sh->append(event_type::modified, key, stored, std::move(prev), rev);
+      auto evicted = sh->append(event_type::modified, key, stored, std::move(prev), rev);  // freed after the unlock
       auto snapshot = sh->notifiers;
       lk.unlock();
       sh->wake(snapshot, key.namespace_);
@@ -150,7 +150,7 @@ class memory_storage final : public interface {
       sh->objects.erase(it);
       auto ns = sh->ns_counts.find(key.namespace_);
       if (--ns->second == 0) sh->ns_counts.erase(ns);
-      sh->append(event_type::deleted, key, stored, std::move(last), rev);
+      auto evicted = sh->append(event_type::deleted, key, stored, std::move(last), rev);  // freed after the unlock
       auto snapshot = sh->notifiers;
       lk.unlock();
       sh->wake(snapshot, key.namespace_);

@@ -21,12 +21,13 @@ shard::shard(std::string name, std::size_t history, revision floor)
       name_(std::move(name)),
       history_(std::max<std::size_t>(history, 1)) {}
 
-void shard::append(event_type type, const object_key& key, object_ptr obj, object_ptr prev, revision rev) {
+event_ptr shard::append(event_type type, const object_key& key, object_ptr obj, object_ptr prev, revision rev) {
   ring.push_back({std::make_shared<const event>(event{type, std::move(obj), std::move(prev), rev}), key});
-  if (ring.size() > history_) {
-    evicted = ring.front().ev->rev;
-    ring.pop_front();
-  }
+  if (ring.size() <= history_) return nullptr;
+  event_ptr out = std::move(ring.front().ev);
+  evicted = out->rev;
+  ring.pop_front();
+  return out;
 }
 
 std::deque<ring_entry>::const_iterator shard::after(revision rev) const {

@@ -76,9 +76,11 @@ class shard {
   std::condition_variable_any cv;
   std::atomic<int> waiters{0};
 
-  // Appends an event and evicts the oldest one past the history bound.
-  // Precondition: mu held exclusively.
-  void append(event_type type, const object_key& key, object_ptr obj, object_ptr prev, revision rev);
+  // Appends an event and evicts the oldest one past the history bound, which it
+  // returns: the caller lets it go after unlocking, so that freeing its objects
+  // (often the last copies) does not hold the lock. Precondition: mu held exclusively.
+  [[nodiscard]] event_ptr append(event_type type, const object_key& key, object_ptr obj, object_ptr prev,
+                                 revision rev);
   // The first ring position with a revision > rev. Precondition: mu held.
   std::deque<ring_entry>::const_iterator after(revision rev) const;
   // "oldest available revision - 1", as kube-apiserver reports it in 410 messages.
