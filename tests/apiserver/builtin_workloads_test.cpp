@@ -151,6 +151,45 @@ TEST(ReplicaSet, DefaultsAndValidation) {
   EXPECT_THAT(strs(s->validate_create(bad)), ElementsAre("spec.selector: Required value"));
 }
 
+// ValidateReplicaSetStatusUpdate: counts not negative, none above status.replicas,
+// availableReplicas not above readyReplicas.
+TEST(ReplicaSet, StatusWritesCheckTheCounts) {
+  auto s = builtin_strategy({"apps", "replicasets"});
+  const object old = make("apps/v1", "ReplicaSet", {{"selector", selector()}, {"template", pod_template()}});
+  object o = old;
+  o.data()["status"] = {{"replicas", 2},          {"fullyLabeledReplicas", 3}, {"readyReplicas", -1},
+                        {"availableReplicas", 1}, {"observedGeneration", -2}};
+  EXPECT_THAT(strs(s->validate_status_update(o, old)),
+              ElementsAre("status.readyReplicas: Invalid value: -1: must be greater than or equal to 0",
+                          "status.observedGeneration: Invalid value: -2: must be greater than or equal to 0",
+                          "status.fullyLabeledReplicas: Invalid value: 3: cannot be greater than status.replicas",
+                          "status.availableReplicas: Invalid value: 1: cannot be greater than readyReplicas"));
+  o.data()["status"] = {{"replicas", 3}, {"fullyLabeledReplicas", 3}, {"readyReplicas", 3}, {"availableReplicas", 2}};
+  EXPECT_THAT(s->validate_status_update(o, old), IsEmpty());
+  o.data().erase("status");
+  EXPECT_THAT(s->validate_status_update(o, old), IsEmpty());
+}
+
+// ValidateDeploymentStatusUpdate: the same counts, and the collision count only grows.
+TEST(Deployment, StatusWritesCheckTheCountsAndTheCollisionCount) {
+  auto s = builtin_strategy({"apps", "deployments"});
+  object old = make("apps/v1", "Deployment", {{"selector", selector()}, {"template", pod_template()}});
+  old.data()["status"] = {{"collisionCount", 2}};
+  object o = old;
+  o.data()["status"] = {{"replicas", 1},          {"updatedReplicas", 2},     {"readyReplicas", 1},
+                        {"availableReplicas", 1}, {"unavailableReplicas", -1}, {"collisionCount", 1}};
+  EXPECT_THAT(strs(s->validate_status_update(o, old)),
+              ElementsAre("status.unavailableReplicas: Invalid value: -1: must be greater than or equal to 0",
+                          "status.updatedReplicas: Invalid value: 2: cannot be greater than status.replicas",
+                          "status.collisionCount: Invalid value: 1: cannot be decremented"));
+  o.data()["status"].erase("collisionCount");
+  EXPECT_THAT(strs(s->validate_status_update(o, old)),
+              Contains("status.collisionCount: Invalid value: 0: cannot be decremented"));
+  o.data()["status"] = {{"replicas", 3}, {"updatedReplicas", 3}, {"readyReplicas", 2}, {"availableReplicas", 2},
+                        {"collisionCount", 3}};
+  EXPECT_THAT(s->validate_status_update(o, old), IsEmpty());
+}
+
 TEST(StatefulSet, Defaults) {
   auto s = builtin_strategy({"apps", "statefulsets"});
   json pvc = {{"metadata", {{"name", "data"}}},

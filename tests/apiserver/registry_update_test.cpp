@@ -76,6 +76,21 @@ TEST_F(RegistryUpdate, DeploymentGenerationMovesOnlyOnSpecChange) {
   EXPECT_EQ((*f)->generation(), 2);
 }
 
+TEST_F(RegistryUpdate, AStatusWriteIsValidatedAsAStatus) {
+  must_create(deployments, "default", deployment("web"));
+  object st = edit(deployments, "default", "web");
+  st.data()["status"] = {{"replicas", 1}, {"readyReplicas", 2}};
+  EXPECT_TRUE(fails_with(reg.update(deployments, {"default", "web"}, std::move(st), {.subresource = "status"}), 422,
+                         "Invalid",
+                         "Deployment.apps \"web\" is invalid: status.readyReplicas: Invalid value: 2: cannot be "
+                         "greater than status.replicas"));
+  // A spec the body breaks is not looked at: a status write keeps the stored one.
+  object broken = edit(deployments, "default", "web");
+  broken.data()["spec"]["replicas"] = -5;
+  broken.data()["status"] = {{"replicas", 1}};
+  ASSERT_TRUE(reg.update(deployments, {"default", "web"}, std::move(broken), {.subresource = "status"}));
+}
+
 TEST_F(RegistryUpdate, StatusSubresourceWritesOnlyStatus) {
   must_create(deployments, "default", deployment("web"));
   object st = edit(deployments, "default", "web");

@@ -22,6 +22,37 @@ field_errors validate_apps_spec(const json& spec, const std::string& kind_word, 
   return errs;
 }
 
+// The counts of a ReplicaSet's or a Deployment's status: none negative (in the order
+// `counts` names them), and none of those in `at_most_replicas` above status.replicas,
+// nor availableReplicas above readyReplicas (ValidateReplicaSetStatus,
+// ValidateDeploymentStatus).
+field_errors validate_replica_counts(const json& status, std::initializer_list<const char*> counts,
+                                     std::initializer_list<const char*> at_most_replicas) {
+  static const json empty = json::object();
+  const json& st = status.is_object() ? status : empty;
+  field_errors errs;
+  for (const char* c : counts) check_non_negative(errs, st, c, std::string("status.") + c);
+  auto count = [&](const char* key) { return get_int(st, key).value_or(0); };
+  const long long replicas = count("replicas");
+  for (const char* c : at_most_replicas) {
+    if (count(c) > replicas) {
+      errs.push_back(field_error::invalid(std::string("status.") + c, std::to_string(count(c)),
+                                          "cannot be greater than status.replicas"));
+    }
+  }
+  if (count("availableReplicas") > count("readyReplicas")) {
+    errs.push_back(field_error::invalid("status.availableReplicas", std::to_string(count("availableReplicas")),
+                                        "cannot be greater than readyReplicas"));
+  }
+  return errs;
+}
+
+const json& status_of(const object& obj) {
+  static const json none;
+  const json* st = obj.field("status");
+  return st ? *st : none;
+}
+
 void validate_rolling_update(field_errors& errs, const json& ru, const std::string& path) {
   const json* max_unavailable = get(ru, "maxUnavailable");
   const json* max_surge = get(ru, "maxSurge");
@@ -79,6 +110,23 @@ class deployment_strategy final : public workload_strategy {
     return errs;
   }
 
+  field_errors validate_status_update(const object& obj, const object& old) const override {
+    const json& st = status_of(obj);
+    field_errors errs = validate_replica_counts(
+        st,
+        {"observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
+         "unavailableReplicas", "collisionCount"},
+        {"updatedReplicas", "readyReplicas", "availableReplicas"});
+    // The collision count only grows: it names the next ReplicaSet's hash.
+    const auto before = get_int(status_of(old), "collisionCount");
+    const auto now = get_int(st, "collisionCount");
+    if (before && (!now || *now < *before)) {
+      errs.push_back(field_error::invalid("status.collisionCount", std::to_string(now.value_or(0)),
+                                          "cannot be decremented"));
+    }
+    return errs;
+  }
+
 };
 
 class replicaset_strategy final : public workload_strategy {
@@ -90,6 +138,11 @@ class replicaset_strategy final : public workload_strategy {
   }
   field_errors validate_create(const object& obj) const override {
     return validate_apps_spec(spec_of(obj), "deployment", "ReplicaSet");
+  }
+  field_errors validate_status_update(const object& obj, const object&) const override {
+    return validate_replica_counts(
+        status_of(obj), {"replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"},
+        {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"});
   }
 };
 

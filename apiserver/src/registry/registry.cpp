@@ -265,7 +265,6 @@ result<void> registry::impl::apply_defaults(const resource_handler& h, object& o
 
 result<void> registry::impl::validate(const resource_handler& h, object& obj, const object* old,
                                       const write_options& o) const {
-  (void)o;
   if (h.info->resource.resource == "customresourcedefinitions" && h.info->resource.group == "apiextensions.k8s.io") {
     if (auto r = admit_crd(obj, old); !r) return r;
   }
@@ -285,7 +284,10 @@ result<void> registry::impl::validate(const resource_handler& h, object& obj, co
       errs.insert(errs.end(), s.begin(), s.end());
     }
   } else if (h.strat) {
-    auto s = old ? h.strat->validate_update(obj, *old) : h.strat->validate_create(obj);
+    // A status write keeps the stored spec, valid when it was stored: only the status is checked.
+    auto s = !old                         ? h.strat->validate_create(obj)
+             : o.subresource == "status" ? h.strat->validate_status_update(obj, *old)
+                                         : h.strat->validate_update(obj, *old);
     errs.insert(errs.end(), s.begin(), s.end());
   }
   if (old && !old->deletion_timestamp().empty()) {

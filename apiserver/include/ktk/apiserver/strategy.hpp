@@ -50,6 +50,13 @@ class strategy {
     (void)old;
     return validate_create(obj);
   }
+  // Kind-specific validation of a write to the status subresource, where only the
+  // status can have changed (the stored spec and metadata are kept): kube-apiserver's
+  // ValidateXStatusUpdate. None by default.
+  virtual field_errors validate_status_update(const object& obj, const object& old) const {
+    (void)obj, (void)old;
+    return {};
+  }
 };
 
 using strategy_ptr = std::shared_ptr<const strategy>;
