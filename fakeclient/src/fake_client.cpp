@@ -224,6 +224,18 @@ class fake_client::impl : public ktk::client::status_writer {
     watches_.push_back(f);
   }
 
+  std::size_t open(std::string_view resource) const {
+    std::lock_guard lock(mu_);
+    std::size_t n = 0;
+    for (const auto& w : watches_) {
+      auto f = w.lock();
+      if (!f || (resource != "*" && f->resource.resource != resource)) continue;
+      std::lock_guard flag(f->mu);
+      n += f->cut ? 0 : 1;  // a cut one is over, whenever its consumer lets it go
+    }
+    return n;
+  }
+
   std::size_t cut(std::string_view resource) {
     std::vector<std::shared_ptr<cut_flag>> hit;
     {
@@ -428,6 +440,8 @@ void fake_client::record_actions(bool on) {
 }
 
 std::size_t fake_client::cut_watches(std::string_view resource) { return impl_->cut(resource); }
+
+std::size_t fake_client::open_watches(std::string_view resource) const { return impl_->open(resource); }
 
 void fake_client::clear_actions() {
   std::lock_guard lock(impl_->mu_);

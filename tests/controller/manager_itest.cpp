@@ -129,6 +129,43 @@ TEST(Manager, ControllerNamesAreUniqueAndBuilderChecksItsInput) {
                std::invalid_argument);
 }
 
+// Two managers on one cache: one informer per kind between them, which neither
+// shuts down; the owner of the cache stops it.
+TEST(Manager, ManagersSharingACacheShareItsInformersAndLeaveItRunning) {
+  fake_backend be;
+  auto shared = std::make_shared<ktk::client::cache::shared_informer_factory>(be.client());
+  std::stop_source cache_stop;
+  std::atomic<int> a_calls{0}, b_calls{0};
+  auto a = std::make_unique<ctl::manager>(be.client(), ctl::manager_options{.shared_cache = shared,
+                                                                            .shared_cache_stop = cache_stop.get_token()});
+  ctl::manager b(be.client(), {.shared_cache = shared, .shared_cache_stop = cache_stop.get_token()});
+  EXPECT_EQ(&a->get_cache(), shared.get());
+  ctl::builder(*a).named("a").for_(cm_kind).complete([&](const ctl::request&, std::stop_token) {
+    ++a_calls;
+    return ctl::done();
+  });
+  ctl::builder(b).named("b").for_(cm_kind).complete([&](const ctl::request&, std::stop_token) {
+    ++b_calls;
+    return ctl::done();
+  });
+  running run_b(b);
+  {
+    running run_a(*a);
+    ASSERT_TRUE(be.client().create(config_map("x")));
+    ASSERT_TRUE(eventually([&] { return a_calls >= 1 && b_calls >= 1; }));
+    EXPECT_EQ(shared->informers().size(), 1u);
+  }
+  a.reset();  // stopped and gone: the informer it shared goes on for b
+  const auto inf = shared->informer_for(cm_kind);
+  EXPECT_FALSE(inf->is_stopped());
+  const int before = b_calls;
+  ASSERT_TRUE(be.client().create(config_map("y")));
+  EXPECT_TRUE(eventually([&] { return b_calls > before; }));
+  cache_stop.request_stop();
+  EXPECT_TRUE(eventually([&] { return inf->is_stopped(); }));
+  shared->shutdown();
+}
+
 TEST(Manager, ControllersListsWhatTheBuilderAdded) {
   fake_backend be;
   ctl::manager mgr(be.client());

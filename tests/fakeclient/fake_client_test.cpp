@@ -310,6 +310,23 @@ TEST(FakeClient, CutWatchesEndsOpenStreamsOfOneResource) {
   EXPECT_EQ(c->cut_watches("*"), 2u);  // the new pods watch and the configmaps one; the first was cut already
 }
 
+TEST(FakeClient, OpenWatchesCountsTheStreamsStillRunning) {
+  auto c = fc::builder().build();
+  EXPECT_EQ(c->open_watches(), 0u);
+  auto pods = c->watch(pod_kind, {.namespace_ = "default"});
+  auto more = c->watch(pod_kind, {});
+  auto cms = c->watch(cm_kind, {.namespace_ = "default"});
+  ASSERT_TRUE(pods && more && cms);
+  EXPECT_EQ(c->open_watches("pods"), 2u);
+  EXPECT_EQ(c->open_watches("configmaps"), 1u);
+  EXPECT_EQ(c->open_watches(), 3u);
+  (*more).reset();  // closed by its consumer
+  EXPECT_EQ(c->open_watches("pods"), 1u);
+  ASSERT_EQ(c->cut_watches("pods"), 1u);  // over, though its consumer still holds it
+  EXPECT_EQ(c->open_watches("pods"), 0u);
+  EXPECT_EQ(c->open_watches(), 1u);
+}
+
 TEST(FakeClient, RecordActionsCanBeTurnedOff) {
   auto c = fc::builder().build();
   c->record_actions(false);

@@ -61,7 +61,9 @@ manager::manager(client& c, manager_options opts)
     : client_(c),
       opts_(std::move(opts)),
       clock_(opts_.clock ? *opts_.clock : core::real_clock::instance()),
-      cache_(std::make_unique<cache::shared_informer_factory>(c, with_clock(opts_.cache, &clock_))) {
+      cache_(opts_.shared_cache ? opts_.shared_cache
+                                : std::make_shared<cache::shared_informer_factory>(c, with_clock(opts_.cache, &clock_))),
+      own_cache_(!opts_.shared_cache) {
   cached_ = std::make_unique<cached_client>(c, *cache_, [this] { return start_cache(); }, opts_.cached);
   if (opts_.leader_election) {
     auto le = *opts_.leader_election;
@@ -80,7 +82,7 @@ manager::~manager() {
     tasks.swap(tasks_);
   }
   tasks.clear();  // joins; each task's last step takes mu_, so not under it
-  cache_->shutdown();
+  if (own_cache_) cache_->shutdown();
 }
 
 void manager::log(const std::string& line) const {
@@ -171,7 +173,7 @@ bool manager::start_cache() {
     if (!running_) return false;  // start() starts the cache
   }
   if (all_.stop_requested()) return false;  // shutting down: nothing new starts
-  cache_->start(all_.get_token());
+  cache_->start(own_cache_ ? all_.get_token() : opts_.shared_cache_stop);
   return true;
 }
 
@@ -221,7 +223,7 @@ result<void> manager::start(std::stop_token stop) {
     running_ = true;
   }
   std::stop_callback forward(stop, [this] { all_.request_stop(); });
-  cache_->start(all_.get_token());
+  cache_->start(own_cache_ ? all_.get_token() : opts_.shared_cache_stop);
   {
     std::lock_guard lock(mu_);
     if (!elector_) elected_ = true;
@@ -250,7 +252,7 @@ result<void> manager::start(std::stop_token stop) {
       tasks.swap(tasks_);
     }
     tasks.clear();
-    cache_->shutdown();
+    if (own_cache_) cache_->shutdown();
   }
   std::lock_guard lock(mu_);
   if (error_) return *error_;

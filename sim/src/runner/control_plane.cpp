@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "ktk/client/cache/informer_factory.hpp"
 #include "ktk/client/controller/manager.hpp"
 
 namespace ktk::sim {
@@ -37,13 +38,15 @@ control_plane::control_plane(client::client& c, control_plane_options opts) : cl
 
 control_plane::~control_plane() { stop(); }
 
-std::unique_ptr<control_plane::component> control_plane::make(std::string_view name) {
+std::unique_ptr<control_plane::component> control_plane::make(std::string_view name, bool shared) {
   auto c = std::make_unique<component>();
   c->name = std::string(name);
   auto log = opts_.log;
   if (!log) log = [](const std::string& line) { std::cerr << line << '\n'; };
   c->mgr = std::make_unique<ctl::manager>(
       client_, ctl::manager_options{.graceful_shutdown_timeout = std::chrono::seconds(30),
+                                    .shared_cache = shared ? shared_cache_ : nullptr,
+                                    .shared_cache_stop = shared_cache_stop_.get_token(),
                                     .clock = opts_.clock,
                                     .log = [log, n = c->name](const std::string& line) { log(n + ": " + line); }});
   if (name == "controller-manager") {
@@ -90,14 +93,27 @@ client::result<void> control_plane::launch(component& c) {
 client::result<void> control_plane::start() {
   std::lock_guard lock(mu_);
   if (!running_.empty()) return {};
+  if (opts_.share_caches) {
+    shared_cache_stop_ = std::stop_source();
+    shared_cache_ = std::make_shared<client::cache::shared_informer_factory>(
+        client_, client::cache::informer_options{.clock = opts_.clock});
+  }
   for (const auto& name : components()) {
-    running_.push_back(make(name));
+    running_.push_back(make(name, opts_.share_caches));
     if (auto r = launch(*running_.back()); !r) {
       running_.clear();
+      drop_shared_cache();
       return r.error();
     }
   }
   return {};
+}
+
+void control_plane::drop_shared_cache() {
+  if (!shared_cache_) return;
+  shared_cache_stop_.request_stop();
+  shared_cache_->shutdown();  // joins its informers
+  shared_cache_.reset();
 }
 
 void control_plane::stop() {
@@ -107,7 +123,9 @@ void control_plane::stop() {
     going.swap(running_);
   }
   for (auto& c : going) c->stop.request_stop();
-  going.clear();  // joins
+  going.clear();  // joins; their handlers leave the shared informers
+  std::lock_guard lock(mu_);
+  drop_shared_cache();
 }
 
 client::result<void> control_plane::restart(std::string_view name) {
@@ -119,7 +137,7 @@ client::result<void> control_plane::restart(std::string_view name) {
   }
   (*it)->stop.request_stop();
   it->reset();  // joins: the old one is gone before the new one starts
-  *it = make(name);
+  *it = make(name, false);
   return launch(**it);
 }
 

@@ -84,6 +84,9 @@ class fake_client final : public ktk::client::client {
   // consumers see the stream done and watch again, as after a server closed it — the
   // fault a scenario's watch_cut injects. Returns how many were cut. Thread-safe.
   std::size_t cut_watches(std::string_view resource = "*");
+  // How many watches of `resource` (or "*") are open now: to check, say, that
+  // informers meant to share a watch do. Thread-safe.
+  std::size_t open_watches(std::string_view resource = "*") const;
 
   apiserver::registry& registry() const { return *reg_; }
   // The registry, to share with another client or an HTTP server.

@@ -17,10 +17,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ktk/client/cache/informer_factory.hpp"
 #include "ktk/client/client.hpp"
 #include "ktk/core/clock.hpp"
 #include "ktk/sim/deployment_controller.hpp"
@@ -47,6 +49,11 @@ struct control_plane_options {
   kubelet_options kubelet{};
   // How long start() and restart() wait for caches to sync (real time).
   std::chrono::milliseconds sync_timeout{30000};
+  // The components share one informer cache (one watch and one cached copy per
+  // resource, as if they ran in one process) until one of them restarts: a restarted
+  // component lists afresh into a cache of its own, as a restarted process does.
+  // false: each component has its own cache from the start.
+  bool share_caches = true;
   std::function<void(const std::string&)> log{};  // controllers' errors; stderr when empty
   // Your own controllers, added to the controller-manager when it starts (and again
   // when it restarts). They run on its clock and count in activity(), so a virtual
@@ -80,8 +87,9 @@ class control_plane {
   void stop();
   // Stops one component ("controller-manager", "scheduler" or "kubelet") and starts a
   // new one in its place: caches, queues and expectations are lost, as in a process
-  // restart. The kubelet's failed Nodes stay failed. InvalidArgument-like error
-  // (400) for an unknown name.
+  // restart (the new one lists into a cache of its own, even with share_caches). The
+  // kubelet's failed Nodes stay failed. InvalidArgument-like error (400) for an
+  // unknown name.
   client::result<void> restart(std::string_view component);
 
   // A Node fails / comes back (see kubelet_sim). Remembered across kubelet restarts.
@@ -95,13 +103,17 @@ class control_plane {
 
  private:
   struct component;
-  std::unique_ptr<component> make(std::string_view name);
+  std::unique_ptr<component> make(std::string_view name, bool shared);
   client::result<void> launch(component& c);
+  void drop_shared_cache();  // under mu_
 
   client::client& client_;
   control_plane_options opts_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<component>> running_;  // guarded by mu_
+  // The cache the components started with share (share_caches), and its stop.
+  std::shared_ptr<client::cache::shared_informer_factory> shared_cache_;  // guarded by mu_
+  std::stop_source shared_cache_stop_;                                     // guarded by mu_
   std::vector<std::string> failed_nodes_;             // guarded by mu_
 };
 

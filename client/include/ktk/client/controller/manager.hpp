@@ -1,9 +1,10 @@
 // ktk/client/controller/manager.hpp — runs controllers and whatever else an operator needs.
 //
-// controller-runtime's Manager: it owns the shared informer cache and a set of
-// runnables (controllers are runnables), starts them, optionally only once this
-// replica wins leader election on a Lease, and stops them all when told to or when
-// one fails, waiting at most `graceful_shutdown_timeout` for them to finish.
+// controller-runtime's Manager: it owns the shared informer cache (or uses one that
+// several managers share) and a set of runnables (controllers are runnables), starts
+// them, optionally only once this replica wins leader election on a Lease, and stops
+// them all when told to or when one fails, waiting at most
+// `graceful_shutdown_timeout` for them to finish.
 //
 //   ktk::client::controller::manager mgr(client, {.leader_election = leader_election_options{
 //       .lease_namespace = "ops", .lease_name = "my-operator", .identity = hostname}});
@@ -52,6 +53,12 @@ struct manager_options {
   // How long start() waits, after stop, for the runnables to return.
   std::chrono::nanoseconds graceful_shutdown_timeout = std::chrono::seconds(30);
   cache::informer_options cache{};  // defaults of the shared informers (resync, transform ...)
+  // A cache owned elsewhere and shared with other managers (the components of one
+  // simulated cluster): the manager takes its informers from it, starts them with
+  // `shared_cache_stop` (the owner's stop, not its own) and never shuts it down.
+  // `cache` is then unused: the owner made the factory with its own defaults.
+  std::shared_ptr<cache::shared_informer_factory> shared_cache{};
+  std::stop_token shared_cache_stop{};
   // get_client() reads from the cache (controller-runtime's default); false: from the server.
   bool cache_reads = true;
   cached_client_options cached{};
@@ -108,7 +115,8 @@ class manager {
   client& client_;
   manager_options opts_;
   core::clock& clock_;
-  std::unique_ptr<cache::shared_informer_factory> cache_;
+  std::shared_ptr<cache::shared_informer_factory> cache_;
+  bool own_cache_ = true;  // not a shared_cache: this manager starts and shuts it down
   std::unique_ptr<leader_elector> elector_;
   std::unique_ptr<cached_client> cached_;
 
