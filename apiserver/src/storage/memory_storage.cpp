@@ -86,12 +86,11 @@ class memory_storage final : public interface {
       auto sh = obtain(name);
       std::unique_lock lk(sh->mu);
       if (sh->dropped) continue;
-      auto [it, inserted] = sh->objects.try_emplace(key);
-      if (!inserted) return detail::already_exists(name, key);  // obj untouched, as the interface promises
+      if (sh->objects.contains(key)) return detail::already_exists(name, key);  // obj untouched, as promised
       revision rev = ++counter_;
       obj.set_resource_version(std::to_string(rev));
       object_ptr stored = std::make_shared<const object>(std::move(obj));
-      it->second = {stored, rev};
+      sh->objects.emplace(key, detail::stored{stored, rev});
       ++sh->ns_counts[key.namespace_];
       auto evicted = sh->append(event_type::added, key, stored, nullptr, rev);  // freed after the unlock
       auto snapshot = sh->notifiers;

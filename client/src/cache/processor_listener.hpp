@@ -66,7 +66,6 @@ class processor_listener final : public handler_registration,
   // the informer's thread always: a callback in flight holds the informer's lock,
   // which whoever asks holds too.
   bool idle() const;
-  bool on_informer_thread() const { return inline_; }
 
   bool has_synced() const override;
   std::uint64_t handler_errors() const override { return errors_.load(std::memory_order_relaxed); }
