@@ -108,10 +108,14 @@ TEST(RegistryConcurrency, WritersAndWatchersAgree) {
     std::mutex m;
     std::condition_variable_any cv;
     std::unique_lock lock(m);
-    if (!cv.wait_for(lock, st, std::chrono::seconds(30), [] { return false; })) stop_all.request_stop();
+    // wait_for says false both when the time is up and when asked to stop: only the
+    // first is a watcher that did not catch up.
+    cv.wait_for(lock, st, std::chrono::seconds(30), [] { return false; });
+    if (!st.stop_requested()) stop_all.request_stop();
   });
   watch_threads.clear();
   watchdog.request_stop();
+  watchdog.join();
   EXPECT_FALSE(stop_all.stop_requested()) << "a watcher did not catch up within 30 s";
 
   auto state = reg.list(configmaps, "default").value();
