@@ -26,10 +26,8 @@ field_errors validate_apps_spec(const json& spec, const std::string& kind_word, 
 // `counts` names them), and none of those in `at_most_replicas` above status.replicas,
 // nor availableReplicas above readyReplicas (ValidateReplicaSetStatus,
 // ValidateDeploymentStatus).
-field_errors validate_replica_counts(const json& status, std::initializer_list<const char*> counts,
+field_errors validate_replica_counts(const json& st, std::initializer_list<const char*> counts,
                                      std::initializer_list<const char*> at_most_replicas) {
-  static const json empty = json::object();
-  const json& st = status.is_object() ? status : empty;
   field_errors errs;
   for (const char* c : counts) check_non_negative(errs, st, c, std::string("status.") + c);
   auto count = [&](const char* key) { return get_int(st, key).value_or(0); };
@@ -45,12 +43,6 @@ field_errors validate_replica_counts(const json& status, std::initializer_list<c
                                         "cannot be greater than readyReplicas"));
   }
   return errs;
-}
-
-const json& status_of(const object& obj) {
-  static const json none;
-  const json* st = obj.field("status");
-  return st ? *st : none;
 }
 
 void validate_rolling_update(field_errors& errs, const json& ru, const std::string& path) {
@@ -111,14 +103,14 @@ class deployment_strategy final : public workload_strategy {
   }
 
   field_errors validate_status_update(const object& obj, const object& old) const override {
-    const json& st = status_of(obj);
+    const json& st = member(obj.data(), "status");
     field_errors errs = validate_replica_counts(
         st,
         {"observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
          "unavailableReplicas", "collisionCount"},
         {"updatedReplicas", "readyReplicas", "availableReplicas"});
     // The collision count only grows: it names the next ReplicaSet's hash.
-    const auto before = get_int(status_of(old), "collisionCount");
+    const auto before = get_int(member(old.data(), "status"), "collisionCount");
     const auto now = get_int(st, "collisionCount");
     if (before && (!now || *now < *before)) {
       errs.push_back(field_error::invalid("status.collisionCount", std::to_string(now.value_or(0)),
@@ -141,7 +133,8 @@ class replicaset_strategy final : public workload_strategy {
   }
   field_errors validate_status_update(const object& obj, const object&) const override {
     return validate_replica_counts(
-        status_of(obj), {"replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"},
+        member(obj.data(), "status"),
+        {"replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"},
         {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"});
   }
 };
