@@ -33,6 +33,7 @@ fi
 port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 block="${block//8080/$port}"
 block="${block//\/tmp\/ktk.kubeconfig/$work/kubeconfig}"
+block="${block//\/tmp\/ktk.watch/$work/watch}"
 block="${block//build\/cli\/ktk/$ktk}"
 
 # Paths in the block (tests/clients/data/...) are relative to the source tree. -e: a
@@ -62,4 +63,5 @@ expect 'customresourcedefinition\.apiextensions\.k8s\.io/networks\.samplecrd\.k8
 expect 'networks\.samplecrd\.k8s\.io condition met'
 expect '^KIND: +Network'                               # kubectl explain
 expect '^configmap/demo created$'
+expect '^demo +1 '                                     # the watch's row for it
 echo "PASS"
