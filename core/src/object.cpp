@@ -239,12 +239,14 @@ bool object::remove_finalizer(std::string_view f) {
   return true;
 }
 
+const json& object::owner_references_json() const {
+  const json& m = metadata();
+  auto it = m.find(std::string_view("ownerReferences"));
+  return it == m.end() || !it->is_array() ? empty_array() : *it;
+}
 std::vector<owner_reference> object::owner_references() const {
   std::vector<owner_reference> out;
-  const json& m = metadata();
-  auto it = m.find("ownerReferences");
-  if (it == m.end() || !it->is_array()) return out;
-  for (const auto& r : *it) {
+  for (const auto& r : owner_references_json()) {
     if (r.is_object()) out.push_back(r.get<owner_reference>());
   }
   return out;
@@ -258,10 +260,7 @@ void object::set_owner_references(const std::vector<owner_reference>& v) {
 }
 std::optional<owner_reference> object::controller_ref() const {
   // Only the controller's reference is decoded: informer handlers ask this of every event.
-  const json& m = metadata();
-  auto it = m.find(std::string_view("ownerReferences"));
-  if (it == m.end() || !it->is_array()) return std::nullopt;
-  for (const auto& r : *it) {
+  for (const auto& r : owner_references_json()) {
     if (!r.is_object()) continue;
     auto c = r.find(std::string_view("controller"));
     if (c != r.end() && c->is_boolean() && c->get<bool>()) return r.get<owner_reference>();

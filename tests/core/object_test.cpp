@@ -212,6 +212,15 @@ TEST(Object, OwnerReferencesRoundTrip) {
   EXPECT_FALSE(o.metadata().contains("ownerReferences"));
 }
 
+TEST(Object, OwnerReferencesJsonIsTheRawArray) {
+  object o = pod();
+  EXPECT_EQ(o.owner_references_json(), json::array());
+  o.set_owner_references({{"v1", "A", "a", "1", true, std::nullopt}});
+  EXPECT_EQ(&o.owner_references_json(), &o.metadata()["ownerReferences"]);  // not a copy
+  o.metadata()["ownerReferences"] = "not a list";
+  EXPECT_EQ(o.owner_references_json(), json::array());
+}
+
 TEST(Object, ControllerRefIgnoresControllerFalse) {
   object o = pod();
   o.set_owner_references({{"v1", "A", "a", "1", false, std::nullopt}});

@@ -69,9 +69,7 @@ bool gc_context::needs_attention(const core::object& obj, bool check_unwatched) 
       (obj.has_finalizer(orphan_finalizer) || obj.has_finalizer(foreground_finalizer))) {
     return true;
   }
-  const core::json& meta = obj.metadata();
-  auto refs = meta.find("ownerReferences");
-  if (refs == meta.end() || !refs->is_array() || refs->empty()) return false;
+  if (obj.owner_references_json().empty()) return false;
   for (const auto& ref : obj.owner_references()) {
     if (!watched(ref)) {
       if (check_unwatched) return true;

@@ -18,10 +18,7 @@ using detail::gc_kind;
 
 std::vector<std::string> owner_uids(const core::object& o) {
   std::vector<std::string> out;
-  const core::json& meta = o.metadata();
-  auto refs = meta.find("ownerReferences");
-  if (refs == meta.end() || !refs->is_array()) return out;
-  for (const auto& r : *refs) {
+  for (const auto& r : o.owner_references_json()) {
     auto uid = r.find("uid");
     if (uid != r.end() && uid->is_string()) out.push_back(uid->get<std::string>());
   }
@@ -33,14 +30,6 @@ void ensure_index(client::cache::shared_informer& inf) {
     if (n == detail::gc_owner_index) return;
   }
   inf.add_indexers({{detail::gc_owner_index, owner_uids}});
-}
-
-// metadata.ownerReferences as sent (null when absent).
-const core::json& refs_json(const core::object& o) {
-  static const core::json none;
-  const auto& m = o.metadata();
-  auto it = m.find(std::string_view("ownerReferences"));
-  return it == m.end() ? none : *it;
 }
 
 // Queues what an event of one kind may have made collectable.
@@ -58,7 +47,8 @@ class gc_handler final : public ctl::handler {
     const core::object& cur = *e.object_new;
     if (e.object_old && e.object_old->resource_version() == cur.resource_version()) return;  // a resync
     // Compared as JSON first: most updates (every status write) leave the references be.
-    const bool refs_changed = !e.object_old || refs_json(*e.object_old) != refs_json(cur);
+    const bool refs_changed =
+        !e.object_old || e.object_old->owner_references_json() != cur.owner_references_json();
     if (ctx_->needs_attention(cur, refs_changed)) q.add(ctx_->request_for(kind_, cur));
     if (!refs_changed) return;
     auto old_refs = e.object_old ? e.object_old->owner_references() : std::vector<core::owner_reference>{};

@@ -112,6 +112,8 @@ class object {
   bool remove_finalizer(std::string_view f);
 
   std::vector<owner_reference> owner_references() const;
+  // The raw JSON array (or a shared empty one), without decoding: for hot paths.
+  const json& owner_references_json() const;
   void set_owner_references(const std::vector<owner_reference>& v);
   // The owner reference with controller: true, if any.
   std::optional<owner_reference> controller_ref() const;
