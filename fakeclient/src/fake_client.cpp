@@ -224,12 +224,20 @@ class fake_client::impl : public ktk::client::status_writer {
     watches_.push_back(f);
   }
 
-  std::size_t open(std::string_view resource) const {
+  // The watches of `resource` ("*": all) whose streams still exist.
+  std::vector<std::shared_ptr<cut_flag>> watches_of(std::string_view resource) const {
+    std::vector<std::shared_ptr<cut_flag>> out;
     std::lock_guard lock(mu_);
-    std::size_t n = 0;
     for (const auto& w : watches_) {
       auto f = w.lock();
-      if (!f || (resource != "*" && f->resource.resource != resource)) continue;
+      if (f && (resource == "*" || f->resource.resource == resource)) out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  std::size_t open(std::string_view resource) const {
+    std::size_t n = 0;
+    for (const auto& f : watches_of(resource)) {
       std::lock_guard flag(f->mu);
       n += f->cut ? 0 : 1;  // a cut one is over, whenever its consumer lets it go
     }
@@ -237,16 +245,8 @@ class fake_client::impl : public ktk::client::status_writer {
   }
 
   std::size_t cut(std::string_view resource) {
-    std::vector<std::shared_ptr<cut_flag>> hit;
-    {
-      std::lock_guard lock(mu_);
-      for (const auto& w : watches_) {
-        auto f = w.lock();
-        if (f && (resource == "*" || f->resource.resource == resource)) hit.push_back(std::move(f));
-      }
-    }
     std::size_t n = 0;
-    for (const auto& f : hit) n += f->fire();
+    for (const auto& f : watches_of(resource)) n += f->fire();
     return n;
   }
 

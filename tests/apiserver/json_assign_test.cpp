@@ -57,6 +57,9 @@ TEST(assign_changed_except, a_target_without_the_member_stays_without_it) {
   json scalar = 5;
   assign_changed_except(scalar, src, "status");
   EXPECT_EQ(scalar, R"({"spec":{"r":1}})"_json);
+  json object = R"({"status":1})"_json;
+  assign_changed_except(object, json::array({1}), "status");  // not an object: copied whole
+  EXPECT_EQ(object, json::array({1}));
 }
 
 }  // namespace

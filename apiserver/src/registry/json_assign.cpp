@@ -1,6 +1,8 @@
 // json_assign.cpp — see json_assign.hpp.
 #include "json_assign.hpp"
 
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 namespace ktk::apiserver::detail {
@@ -12,38 +14,27 @@ using core::json;
 void assign_members(json& dst, const json& src, std::string_view skip) {
   auto& d = dst.get_ref<json::object_t&>();
   const auto& s = src.get_ref<const json::object_t&>();
+  auto skipped = [&](const std::string& key) { return !skip.empty() && key == skip; };
+  // A member of dst that src lacks goes, unless it is the one dst keeps.
+  auto drop = [&](json::object_t::iterator it) { return skipped(it->first) ? std::next(it) : d.erase(it); };
   // Both maps are sorted by key: one merge-like walk.
   auto di = d.begin();
   auto si = s.begin();
   while (si != s.end()) {
-    if (!skip.empty() && si->first == skip) {
+    if (skipped(si->first)) {
       ++si;
-      continue;
-    }
-    if (di == d.end() || si->first < di->first) {
+    } else if (di == d.end() || si->first < di->first) {
       d.emplace_hint(di, si->first, si->second);
       ++si;
-      continue;
-    }
-    if (di->first < si->first) {
-      if (!skip.empty() && di->first == skip) {
-        ++di;
-      } else {
-        di = d.erase(di);
-      }
-      continue;
-    }
-    assign_changed(di->second, si->second);
-    ++di;
-    ++si;
-  }
-  while (di != d.end()) {
-    if (!skip.empty() && di->first == skip) {
-      ++di;
+    } else if (di->first < si->first) {
+      di = drop(di);
     } else {
-      di = d.erase(di);
+      assign_changed(di->second, si->second);
+      ++di;
+      ++si;
     }
   }
+  while (di != d.end()) di = drop(di);
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ void assign_changed(core::json& dst, const core::json& src);
 
 // The same for every member of the objects dst and src except `skip`, which dst
 // keeps as it is (or keeps lacking). A dst that is not an object becomes a copy of
-// src without `skip`. src must be an object.
+// src without `skip`; a src that is not an object is copied whole.
 void assign_changed_except(core::json& dst, const core::json& src, std::string_view skip);
 
 }  // namespace ktk::apiserver::detail

@@ -62,8 +62,7 @@ manager::manager(client& c, manager_options opts)
       opts_(std::move(opts)),
       clock_(opts_.clock ? *opts_.clock : core::real_clock::instance()),
       cache_(opts_.shared_cache ? opts_.shared_cache
-                                : std::make_shared<cache::shared_informer_factory>(c, with_clock(opts_.cache, &clock_))),
-      own_cache_(!opts_.shared_cache) {
+                                : std::make_shared<cache::shared_informer_factory>(c, with_clock(opts_.cache, &clock_))) {
   cached_ = std::make_unique<cached_client>(c, *cache_, [this] { return start_cache(); }, opts_.cached);
   if (opts_.leader_election) {
     auto le = *opts_.leader_election;
@@ -82,7 +81,7 @@ manager::~manager() {
     tasks.swap(tasks_);
   }
   tasks.clear();  // joins; each task's last step takes mu_, so not under it
-  if (own_cache_) cache_->shutdown();
+  if (!opts_.shared_cache) cache_->shutdown();
 }
 
 void manager::log(const std::string& line) const {
@@ -167,13 +166,17 @@ bool manager::elected() const {
   return elected_;
 }
 
+std::stop_token manager::cache_stop() const {
+  return opts_.shared_cache ? opts_.shared_cache_stop : all_.get_token();  // a shared cache stops with its owner
+}
+
 bool manager::start_cache() {
   {
     std::lock_guard lock(mu_);
     if (!running_) return false;  // start() starts the cache
   }
   if (all_.stop_requested()) return false;  // shutting down: nothing new starts
-  cache_->start(own_cache_ ? all_.get_token() : opts_.shared_cache_stop);
+  cache_->start(cache_stop());
   return true;
 }
 
@@ -223,7 +226,7 @@ result<void> manager::start(std::stop_token stop) {
     running_ = true;
   }
   std::stop_callback forward(stop, [this] { all_.request_stop(); });
-  cache_->start(own_cache_ ? all_.get_token() : opts_.shared_cache_stop);
+  cache_->start(cache_stop());
   {
     std::lock_guard lock(mu_);
     if (!elector_) elected_ = true;
@@ -252,7 +255,7 @@ result<void> manager::start(std::stop_token stop) {
       tasks.swap(tasks_);
     }
     tasks.clear();
-    if (own_cache_) cache_->shutdown();
+    if (!opts_.shared_cache) cache_->shutdown();
   }
   std::lock_guard lock(mu_);
   if (error_) return *error_;

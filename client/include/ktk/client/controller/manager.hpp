@@ -105,6 +105,7 @@ class manager {
   bool start_cache();
 
  private:
+  std::stop_token cache_stop() const;  // what the informers of the cache run until
   struct task;
   void launch(const std::shared_ptr<runnable>& r, std::stop_token stop);
   void fail(api_error e);
@@ -115,8 +116,7 @@ class manager {
   client& client_;
   manager_options opts_;
   core::clock& clock_;
-  std::shared_ptr<cache::shared_informer_factory> cache_;
-  bool own_cache_ = true;  // not a shared_cache: this manager starts and shuts it down
+  std::shared_ptr<cache::shared_informer_factory> cache_;  // opts_.shared_cache, or one of its own
   std::unique_ptr<leader_elector> elector_;
   std::unique_ptr<cached_client> cached_;
 
