@@ -18,6 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   lld                         # a faster linker (cmake/ktk_options.cmake)
+  libgoogle-perftools-dev     # tcmalloc for ktk's programs (cmake/ktk_options.cmake)
   libboost1.81-dev            # Beast, Asio, Process (headers)
   nlohmann-json3-dev libyaml-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev

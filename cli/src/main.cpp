@@ -1,6 +1,8 @@
 // main.cpp — `ktk COMMAND [ARGS]`.
 #include <iostream>
 
+#include "ktk/core/heap.hpp"
+
 #include "args.hpp"
 #include "commands.hpp"
 
@@ -15,7 +17,7 @@ constexpr const char* usage =
     "  envtest   start or stop a control plane for a test suite (ktk envtest --help)\n"
     "  load      create, update and delete objects at a target rate; report rate and latency (ktk load --help)\n"
     "  kube-apiserver  ktk's server on etcd, taking kube-apiserver's flags (a stand-in binary)\n"
-    "  version   print ktk's version\n";
+    "  version   print ktk's version and the malloc it runs on\n";
 
 }  // namespace
 
@@ -39,7 +41,7 @@ int main(int argc, char** argv) {
     if (cmd == "load") return ktk::cli::load(args);
     if (cmd == "kube-apiserver") return ktk::cli::kube_apiserver(args);
     if (cmd == "version" || cmd == "--version") {
-      std::cout << "ktk " << KTK_VERSION << "\n";
+      std::cout << "ktk " << KTK_VERSION << "\nmalloc: " << ktk::core::heap_usage().allocator << "\n";
       return 0;
     }
     std::cerr << "ktk: unknown command \"" << cmd << "\"\n" << usage;

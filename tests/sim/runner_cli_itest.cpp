@@ -79,6 +79,17 @@ TEST(SimCli, AMalformedScenarioNamesFileAndLineAndRunsNothing) {
   EXPECT_EQ(read_file(dir.path() / "out"), "");
 }
 
+// The build links the allocator cmake chose (KTK_MALLOC) into `ktk`, and the
+// program finds it at run time: a linker that dropped the library would show here.
+TEST(KtkCli, VersionNamesTheMallocTheBuildChose) {
+  temp_dir dir;
+  const std::string cmd = std::string("'") + KTK_BINARY + "' version >'" + (dir.path() / "out").string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string out = read_file(dir.path() / "out");
+  EXPECT_EQ(out.rfind("ktk ", 0), 0u) << out;
+  EXPECT_NE(out.find(std::string("\nmalloc: ") + KTK_MALLOC_USED + "\n"), std::string::npos) << out;
+}
+
 TEST(SimCli, UsageErrorsExitTwo) {
   temp_dir dir;
   EXPECT_EQ(ktk_sim("", dir), 2);
