@@ -98,6 +98,40 @@ TEST_F(RegistryGoDecode, CustomDecodersAnswerInTheirOwnWords) {
             "");
 }
 
+// The strings themselves are parsed as kube's decoders parse them (time.Parse,
+// resource.ParseQuantity), before validation: a malformed quantity is 400, not 422.
+TEST_F(RegistryGoDecode, TimesAndQuantitiesAreParsedNotOnlyTypeChecked) {
+  const std::string pfx = "Pod in version \"v1\" cannot be handled as a Pod: ";
+  EXPECT_EQ(refused(pods, pod_with("/metadata/creationTimestamp", "yesterday")),
+            pfx + "parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as \"2006\"");
+  EXPECT_EQ(refused(pods, pod_with("/metadata/deletionTimestamp", "2024-02-30T00:00:00Z")),
+            pfx + "parsing time \"2024-02-30T00:00:00Z\": day out of range");
+  EXPECT_EQ(refused(pods, pod_with("/status/conditions", {{{"type", "Ready"}, {"status", "True"},
+                                                           {"lastTransitionTime", "2024-01-01T00:00:00"}}})),
+            pfx + "parsing time \"2024-01-01T00:00:00\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as "
+                  "\"Z07:00\"");
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/resources", {{"requests", {{"cpu", "1 core"}}}})),
+            pfx + "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  EXPECT_EQ(refused(pods, pod_with("/spec/containers/0/resources", {{"limits", {{"memory", "512mi"}}}})),
+            pfx + "unable to parse quantity's suffix");
+  EXPECT_EQ(refused(pods, pod_with("/spec/overhead", {{"cpu", true}})),
+            pfx + "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  // What Go reads is accepted, odd forms included ("1." and " 2 " are quantities;
+  // a time may carry a fraction and an offset).
+  object p = pod_with("/spec/containers/0/resources", {{"requests", {{"cpu", "1."}, {"memory", " 2Gi "}}}});
+  p.data()["metadata"]["creationTimestamp"] = "2024-01-01T10:00:00.5+02:00";
+  EXPECT_EQ(refused(pods, p), "");
+  // A MicroTime (a Lease's renewTime) needs its six fraction digits.
+  object l("coordination.k8s.io/v1", "Lease");
+  l.set_name("l");
+  l.data()["spec"] = {{"holderIdentity", "me"}, {"renewTime", "2024-01-01T00:00:00Z"}};
+  EXPECT_EQ(refused({"coordination.k8s.io", "v1", "leases"}, l),
+            "Lease in version \"v1\" cannot be handled as a Lease: parsing time \"2024-01-01T00:00:00Z\" as "
+            "\"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"Z\" as \".000000\"");
+  l.data()["spec"]["renewTime"] = "2024-01-01T00:00:00.000000Z";
+  EXPECT_EQ(refused({"coordination.k8s.io", "v1", "leases"}, l), "");
+}
+
 TEST_F(RegistryGoDecode, NullUnknownFieldsAndCustomResourcesPass) {
   object c = configmap("nulls", {{"k", nullptr}});
   c.data()["metadata"]["labels"] = nullptr;

@@ -1,9 +1,7 @@
 #include "json_util.hpp"
 
-#include <cmath>
-#include <cstdlib>
-
 #include "checks.hpp"
+#include "ktk/core/go_parse.hpp"
 
 namespace ktk::apiserver::detail {
 
@@ -220,32 +218,6 @@ bool selector_matches(const json& sel, const json* labels) {
   return true;
 }
 
-std::optional<double> parse_quantity(std::string_view q) {
-  if (q.empty()) return std::nullopt;
-  std::size_t i = 0;
-  if (q[0] == '+' || q[0] == '-') i = 1;
-  std::size_t num_start = i;
-  while (i < q.size() && (std::isdigit(static_cast<unsigned char>(q[i])) || q[i] == '.')) ++i;
-  if (i == num_start) return std::nullopt;
-  std::string number(q.substr(0, i));
-  char* end = nullptr;
-  double value = std::strtod(number.c_str(), &end);
-  if (end != number.c_str() + number.size()) return std::nullopt;
-  std::string_view suffix = q.substr(i);
-  static const std::pair<std::string_view, double> suffixes[] = {
-      {"", 1},       {"n", 1e-9},          {"u", 1e-6},          {"m", 1e-3},          {"k", 1e3},
-      {"M", 1e6},    {"G", 1e9},           {"T", 1e12},          {"P", 1e15},          {"E", 1e18},
-      {"Ki", 1024.}, {"Mi", 1048576.},     {"Gi", 1073741824.},  {"Ti", 1099511627776.},
-      {"Pi", 1125899906842624.},           {"Ei", 1152921504606846976.}};
-  for (auto& [s, mult] : suffixes)
-    if (suffix == s) return value * mult;
-  if (suffix.size() > 1 && (suffix[0] == 'e' || suffix[0] == 'E')) {
-    std::string exp(suffix.substr(1));
-    char* e2 = nullptr;
-    long x = std::strtol(exp.c_str(), &e2, 10);
-    if (e2 == exp.c_str() + exp.size()) return value * std::pow(10.0, static_cast<double>(x));
-  }
-  return std::nullopt;
-}
+std::optional<double> parse_quantity(std::string_view q) { return core::go_quantity_value(q); }
 
 }  // namespace ktk::apiserver::detail

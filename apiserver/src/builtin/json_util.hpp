@@ -64,7 +64,8 @@ field_errors validate_labels(const json* labels, const std::string& path);
 // Annotation keys and total size under `path` ("metadata.annotations").
 field_errors validate_annotations(const json* annotations, const std::string& path);
 
-// A resource quantity ("100m", "1Gi", "2e3") as a number; nullopt when malformed.
+// A resource quantity ("100m", "1Gi", "2e3") as a number; nullopt where
+// resource.ParseQuantity refuses it (core::go_quantity_value).
 std::optional<double> parse_quantity(std::string_view q);
 
 }  // namespace ktk::apiserver::detail

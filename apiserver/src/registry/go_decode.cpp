@@ -16,6 +16,7 @@
 #include "http/protobuf_schema.hpp"
 #include "ktk/core/base64.hpp"
 #include "ktk/core/go_json.hpp"
+#include "ktk/core/go_parse.hpp"
 
 namespace ktk::apiserver::detail {
 namespace {
@@ -210,14 +211,28 @@ class walker {
     switch (s) {
       case pb::special_form::time:
       case pb::special_form::micro_time:
-      case pb::special_form::duration:
+      case pb::special_form::duration: {
         if (!v.is_string()) {
           error = "json: cannot unmarshal " + std::string(core::go_json_kind(v)) + " into Go value of type string";
+          return;
+        }
+        const auto& text = v.get_ref<const std::string&>();
+        if (s == pb::special_form::duration) {
+          error = core::go_duration_error(text);
+        } else {
+          error = core::go_time_error(text, s == pb::special_form::time ? core::go_time_layout::rfc3339
+                                                                        : core::go_time_layout::rfc3339_micro);
         }
         return;
+      }
       case pb::special_form::quantity:
-        if (!v.is_string() && !v.is_number()) {
-          error = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+        // Quantity.UnmarshalJSON parses the value's JSON text, quotes taken off: every
+        // JSON number has a quantity's form; true, false, objects and arrays do not.
+        // (A string's escapes reach Go still escaped; here they arrive decoded.)
+        if (v.is_string()) {
+          error = core::go_quantity_error(v.get_ref<const std::string&>());
+        } else if (!v.is_number()) {
+          error = core::go_quantity_error(v.is_boolean() ? v.dump() : "{");
         }
         return;
       case pb::special_form::int_or_string:

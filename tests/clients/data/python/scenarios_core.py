@@ -196,6 +196,17 @@ def undecodable_body():
                 "unmarshal number into Go struct field ConfigMap.data of type string")
     e = api_error(v1.read_namespaced_config_map, "ports", NS)
     status_body(e, 404, "NotFound")
+    # Quantities and times are parsed by their own decoders, also before validation.
+    bad_cpu = pod("bad-cpu")
+    bad_cpu["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "1 core"}}
+    e = api_error(v1.create_namespaced_pod, NS, bad_cpu)
+    status_body(e, 400, "BadRequest", 'Pod in version "v1" cannot be handled as a Pod: quantities must match the '
+                "regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+    bad_time = pod("bad-time")
+    bad_time["status"] = {"startTime": "today"}
+    e = api_error(v1.create_namespaced_pod, NS, bad_time)
+    status_body(e, 400, "BadRequest", 'Pod in version "v1" cannot be handled as a Pod: parsing time "today" as '
+                '"2006-01-02T15:04:05Z07:00": cannot parse "today" as "2006"')
 
 
 @scenario
