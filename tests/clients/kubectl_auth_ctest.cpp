@@ -32,7 +32,7 @@ class kubectl_auth : public ::testing::Test {
                                           "bob-token,bob,b-1,robots\n";
     server_ = std::make_unique<serve_process>(std::vector<std::string>{
         "--tls", "--authorization-mode", "RBAC", "--token-auth-file", (dir_ / "tokens.csv").string()});
-    for (const char* ns : {"ns-a", "ns-b", "ns-c", "ns-d"}) {
+    for (const char* ns : {"ns-a", "ns-b", "ns-c", "ns-d", "ns-e"}) {
       auto r = kubectl({"create", "namespace", ns});
       EXPECT_EQ(r.exit_code, 0) << r.err;
     }
@@ -133,6 +133,26 @@ TEST_F(kubectl_auth, can_i_list_shows_the_rules_that_apply) {
   }
   EXPECT_TRUE(pods) << r.out;
   EXPECT_TRUE(review) << r.out;
+}
+
+// RBAC's escalation check: bob may create roles in ns-e, but only with permissions he
+// holds; kubectl prints kube-apiserver's message.
+TEST_F(kubectl_auth, a_role_granting_more_than_its_writer_holds_is_forbidden) {
+  ASSERT_EQ(kubectl({"create", "role", "role-writer", "--verb=create", "--resource=roles", "-n", "ns-e"}).exit_code, 0);
+  ASSERT_EQ(kubectl({"create", "role", "pod-getter", "--verb=get", "--resource=pods", "-n", "ns-e"}).exit_code, 0);
+  for (const char* r : {"role-writer", "pod-getter"}) {
+    auto b = kubectl({"create", "rolebinding", std::string("bob-") + r, "--role=" + std::string(r), "--user=bob", "-n", "ns-e"});
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+  }
+  auto ok = kubectl({"create", "role", "mine", "--verb=get", "--resource=pods", "-n", "ns-e"}, "bob-token");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  auto r = kubectl({"create", "role", "more", "--verb=get,delete", "--resource=pods", "-n", "ns-e"}, "bob-token");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "roles.rbac.authorization.k8s.io \"more\" is forbidden: user \"bob\" (groups=[\"robots\" "
+                              "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+                              "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}"))
+      << r.err;
+  EXPECT_NE(kubectl({"get", "role", "more", "-n", "ns-e"}).exit_code, 0) << "nothing was created";
 }
 
 TEST_F(kubectl_auth, an_unknown_token_is_unauthorized) {

@@ -1,13 +1,15 @@
 // auth_router_test.cpp — authorization, impersonation and the access reviews, through
 // the router with no sockets: kube's 403 messages, RBAC rule matching (verbs, groups,
 // resources, subresources, resourceNames, non-resource URLs, aggregation), the
-// request → attributes mapping, and the token file.
+// escalation checks on roles and bindings, the request → attributes mapping, and the
+// token file.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "auth/attributes.hpp"
 #include "auth/bootstrap_policy.hpp"
 #include "auth/rbac_authorizer.hpp"
+#include "auth/rbac_escalation.hpp"
 #include "http/route.hpp"
 #include "http/router.hpp"
 #include "ktk/apiserver/registry.hpp"
@@ -25,7 +27,7 @@ std::shared_ptr<const user_info> who(std::string name, std::vector<std::string> 
 
 class auth_router_test : public ::testing::Test {
  protected:
-  auth_router_test() : rbac(reg), r(reg, {.server_address = "127.0.0.1:1", .rbac = &rbac}) {
+  auth_router_test() : rbac(reg), escalation(rbac), r(reg, {.server_address = "127.0.0.1:1", .rbac = &rbac, .policy = &escalation}) {
     auth::ensure_bootstrap_policy(reg);
     for (const char* ns : {"team", "other", "x", "y", "n", "m", "ns1"}) {
       auto res = as_admin("POST", "/api/v1/namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
@@ -76,6 +78,7 @@ class auth_router_test : public ::testing::Test {
 
   registry reg;
   auth::rbac_authorizer rbac;
+  auth::escalation_policy escalation;
   router r;
   std::shared_ptr<const user_info> admin = who("admin", {"system:masters"});
   std::shared_ptr<const user_info> alice = who("alice", {"devs"});
@@ -188,6 +191,130 @@ TEST_F(auth_router_test, a_binding_to_a_missing_role_says_so_in_the_reason) {
   EXPECT_EQ(body(res)["message"],
             "pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" in the namespace \"n\": "
             "RBAC: role.rbac.authorization.k8s.io \"nope\" not found");
+}
+
+// A user may write roles and bindings only for permissions they hold, unless they may
+// escalate (roles) or bind (bindings); kube's policy-based RBAC storage.
+const std::string roles_path = "/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles";
+const std::string bindings_path = "/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings";
+
+json role_body(const std::string& name, json rules) {
+  return {{"apiVersion", "rbac.authorization.k8s.io/v1"}, {"kind", "Role"}, {"metadata", {{"name", name}}}, {"rules", rules}};
+}
+json binding_body(const std::string& name, const std::string& kind, const std::string& role) {
+  return {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+          {"kind", "RoleBinding"},
+          {"metadata", {{"name", name}}},
+          {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", kind}, {"name", role}}},
+          {"subjects", json::array({{{"kind", "User"}, {"name", "bob"}, {"apiGroup", "rbac.authorization.k8s.io"}}})}};
+}
+
+TEST_F(auth_router_test, a_role_may_grant_only_what_its_writer_holds) {
+  role("team", "writer", json::array({{{"apiGroups", {"rbac.authorization.k8s.io"}}, {"resources", {"roles"}},
+                                       {"verbs", {"create", "update", "patch"}}},
+                                      {{"apiGroups", {""}}, {"resources", {"pods"}}, {"verbs", {"get"}}}}));
+  bind("team", "writer", "Role", "writer", user_subject("alice"));
+  auto ok = call(alice, "POST", roles_path,
+                 role_body("readers", json::array({{{"apiGroups", {""}}, {"resources", {"pods"}}, {"verbs", {"get"}}}})));
+  EXPECT_EQ(ok.status, 201u) << ok.body;
+
+  auto res = call(alice, "POST", roles_path,
+                  role_body("more", json::array({{{"apiGroups", {"", "apps"}}, {"resources", {"pods"}}, {"verbs", {"get", "delete", "list"}}},
+                                                 {{"nonResourceURLs", {"/metrics"}}, {"verbs", {"get"}}}})));
+  ASSERT_EQ(res.status, 403u) << res.body;
+  auto st = body(res);
+  EXPECT_EQ(st["reason"], "Forbidden");
+  EXPECT_EQ(st["details"]["name"], "more");
+  EXPECT_EQ(st["details"]["kind"], "roles");
+  EXPECT_EQ(st["message"],
+            "roles.rbac.authorization.k8s.io \"more\" is forbidden: user \"alice\" (groups=[\"devs\" "
+            "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+            "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\" \"list\"]}\n"
+            "{APIGroups:[\"apps\"], Resources:[\"pods\"], Verbs:[\"get\" \"delete\" \"list\"]}\n"
+            "{NonResourceURLs:[\"/metrics\"], Verbs:[\"get\"]}");
+  EXPECT_EQ(as_admin("GET", roles_path + "/more").status, 404u) << "nothing was written";
+
+  // A patch that would add a permission is refused the same way; one that keeps within
+  // what alice holds is not.
+  auto patch = [&](json p) {
+    return call(alice, "PATCH", roles_path + "/readers", p, [](request& q) { q.content_type = "application/merge-patch+json"; });
+  };
+  EXPECT_EQ(patch({{"rules", json::array({{{"apiGroups", {""}}, {"resources", {"pods"}}, {"verbs", {"get", "watch"}}}})}}).status,
+            403u);
+  EXPECT_EQ(patch({{"metadata", {{"labels", {{"a", "b"}}}}}}).status, 200u);
+  // With escalate on roles she may grant anything.
+  role("team", "escalator", json::array({{{"apiGroups", {"rbac.authorization.k8s.io"}}, {"resources", {"roles"}},
+                                          {"verbs", {"escalate"}}}}));
+  bind("team", "escalator", "Role", "escalator", user_subject("alice"));
+  EXPECT_EQ(call(alice, "POST", roles_path,
+                 role_body("more", json::array({{{"apiGroups", {"*"}}, {"resources", {"*"}}, {"verbs", {"*"}}}})))
+                .status,
+            201u);
+}
+
+TEST_F(auth_router_test, a_binding_needs_the_roles_permissions_or_the_bind_verb) {
+  role("team", "binder", json::array({{{"apiGroups", {"rbac.authorization.k8s.io"}}, {"resources", {"rolebindings"}},
+                                       {"verbs", {"create", "update"}}},
+                                      {{"apiGroups", {""}}, {"resources", {"configmaps"}}, {"verbs", {"get", "list"}}},
+                                      {{"apiGroups", {""}}, {"resources", {"*/status"}}, {"verbs", {"get"}}}}));
+  bind("team", "binder", "Role", "binder", user_subject("alice"));
+  role("team", "cm-reader", json::array({{{"apiGroups", {""}}, {"resources", {"configmaps", "pods/status"}}, {"verbs", {"get"}}}}));
+  role("team", "cm-writer", json::array({{{"apiGroups", {""}}, {"resources", {"configmaps"}}, {"verbs", {"create"}},
+                                          {"resourceNames", {"settings"}}}}));
+  EXPECT_EQ(call(alice, "POST", bindings_path, binding_body("r", "Role", "cm-reader")).status, 201u);
+
+  auto res = call(alice, "POST", bindings_path, binding_body("w", "Role", "cm-writer"));
+  ASSERT_EQ(res.status, 403u) << res.body;
+  EXPECT_EQ(body(res)["message"],
+            "rolebindings.rbac.authorization.k8s.io \"w\" is forbidden: user \"alice\" (groups=[\"devs\" "
+            "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+            "{APIGroups:[\"\"], Resources:[\"configmaps\"], ResourceNames:[\"settings\"], Verbs:[\"create\"]}");
+
+  // A binding to a role that does not exist: kube-apiserver cannot read its rules.
+  auto missing = call(alice, "POST", bindings_path, binding_body("m", "ClusterRole", "nope"));
+  ASSERT_EQ(missing.status, 500u) << missing.body;
+  EXPECT_EQ(body(missing)["message"], "Internal error occurred: clusterrole.rbac.authorization.k8s.io \"nope\" not found");
+
+  // bind on that role (by name) lets her bind it without holding it.
+  role("team", "bind-writer", json::array({{{"apiGroups", {"rbac.authorization.k8s.io"}}, {"resources", {"roles"}},
+                                            {"verbs", {"bind"}}, {"resourceNames", {"cm-writer"}}}}));
+  bind("team", "bind-writer", "Role", "bind-writer", user_subject("alice"));
+  EXPECT_EQ(call(alice, "POST", bindings_path, binding_body("w", "Role", "cm-writer")).status, 201u);
+}
+
+TEST_F(auth_router_test, the_garbage_collectors_fields_may_change_without_the_check) {
+  role("team", "big", json::array({{{"apiGroups", {"*"}}, {"resources", {"*"}}, {"verbs", {"*"}}}}));
+  role("team", "editor", json::array({{{"apiGroups", {"rbac.authorization.k8s.io"}}, {"resources", {"roles"}},
+                                       {"verbs", {"get", "update"}}}}));
+  bind("team", "editor", "Role", "editor", user_subject("alice"));
+  auto got = body(call(alice, "GET", roles_path + "/big"));
+  got["metadata"]["finalizers"] = {"example.com/keep"};
+  EXPECT_EQ(call(alice, "PUT", roles_path + "/big", got).status, 200u);
+  got = body(call(alice, "GET", roles_path + "/big"));
+  got["metadata"]["labels"] = {{"a", "b"}};
+  EXPECT_EQ(call(alice, "PUT", roles_path + "/big", got).status, 403u) << "anything else is checked";
+}
+
+TEST(auth_escalation, covers_as_kubes_policy_comparator) {
+  using auth::policy_rule;
+  const std::vector<policy_rule> owner = {
+      {.verbs = {"get", "list"}, .api_groups = {""}, .resources = {"pods", "*/status"}},
+      {.verbs = {"*"}, .api_groups = {"apps"}, .resources = {"deployments"}, .resource_names = {"web"}},
+      {.verbs = {"get"}, .non_resource_urls = {"/healthz/*"}}};
+  EXPECT_TRUE(auth::uncovered_rules(owner, {{.verbs = {"get"}, .api_groups = {""}, .resources = {"pods", "services/status"}}}).empty());
+  EXPECT_TRUE(auth::uncovered_rules(owner, {{.verbs = {"delete"}, .api_groups = {"apps"}, .resources = {"deployments"},
+                                             .resource_names = {"web"}}}).empty());
+  EXPECT_TRUE(auth::uncovered_rules(owner, {{.verbs = {"get"}, .non_resource_urls = {"/healthz/etcd"}}}).empty());
+  auto missing = auth::uncovered_rules(
+      owner, {{.verbs = {"get", "watch"}, .api_groups = {"", "apps"}, .resources = {"pods", "deployments"}},
+              {.verbs = {"get"}, .non_resource_urls = {"/metrics", "/healthz"}}});
+  EXPECT_EQ(auth::describe_missing(missing),
+            "{APIGroups:[\"\"], Resources:[\"deployments\"], Verbs:[\"get\" \"watch\"]}\n"
+            "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"watch\"]}\n"
+            "{APIGroups:[\"apps\"], Resources:[\"deployments\"], Verbs:[\"get\" \"watch\"]}\n"
+            "{APIGroups:[\"apps\"], Resources:[\"pods\"], Verbs:[\"get\" \"watch\"]}\n"
+            "{NonResourceURLs:[\"/healthz\"], Verbs:[\"get\"]}\n"
+            "{NonResourceURLs:[\"/metrics\"], Verbs:[\"get\"]}");
 }
 
 TEST_F(auth_router_test, changes_to_roles_apply_to_the_next_request) {

@@ -23,7 +23,9 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
   return false;
 }
 
-std::vector<policy_rule> rules_of(const json& o) {
+}  // namespace
+
+std::vector<policy_rule> policy_rules_of(const json& o) {
   std::vector<policy_rule> out;
   auto it = o.find("rules");
   if (it == o.end() || !it->is_array()) return out;
@@ -37,8 +39,6 @@ std::vector<policy_rule> rules_of(const json& o) {
   }
   return out;
 }
-
-}  // namespace
 
 // rbac_authorizer::snapshot holds these, so they are named, not in an anonymous namespace.
 namespace rbac_detail {
@@ -222,7 +222,7 @@ std::shared_ptr<rbac_authorizer::snapshot> build(registry& reg, const std::array
   };
   std::map<std::string, raw_cluster_role> raw;
   for (const auto& o : items(rbac_resources[0])) {
-    raw_cluster_role c{.rules = rules_of(o->data()), .labels = o->labels_json()};
+    raw_cluster_role c{.rules = policy_rules_of(o->data()), .labels = o->labels_json()};
     if (auto ar = o->data().find("aggregationRule"); ar != o->data().end() && ar->is_object()) {
       if (auto sel = ar->find("clusterRoleSelectors"); sel != ar->end() && sel->is_array()) {
         for (const auto& x : *sel) {
@@ -251,7 +251,7 @@ std::shared_ptr<rbac_authorizer::snapshot> build(registry& reg, const std::array
     }
     s->cluster_roles.emplace(name, std::move(rules));
   }
-  for (const auto& o : items(rbac_resources[1])) s->roles[{std::string(o->namespace_()), std::string(o->name())}] = rules_of(o->data());
+  for (const auto& o : items(rbac_resources[1])) s->roles[{std::string(o->namespace_()), std::string(o->name())}] = policy_rules_of(o->data());
   for (const auto& o : items(rbac_resources[2])) s->cluster_bindings.push_back(binding_of(*o));
   for (const auto& o : items(rbac_resources[3])) s->role_bindings[std::string(o->namespace_())].push_back(binding_of(*o));
   return s;
@@ -287,6 +287,17 @@ decision rbac_authorizer::authorize(const attributes& a) const {
   });
   if (!d.allowed) d.reason = aggregate(errors);
   return d;
+}
+
+std::shared_ptr<const std::vector<policy_rule>> rbac_authorizer::role_rules(const std::string& kind,
+                                                                             const std::string& namespace_,
+                                                                             const std::string& name,
+                                                                             std::string& error) const {
+  auto snap = current();
+  const binding b{.namespace_ = kind == "ClusterRole" ? std::string() : namespace_, .role_kind = kind, .role_name = name};
+  const auto* rules = snap->rules(b, error);
+  if (!rules) return nullptr;
+  return {snap, rules};  // shares the snapshot's ownership
 }
 
 rules_result rbac_authorizer::rules_for(const user_info& user, const std::string& namespace_) const {

@@ -34,6 +34,9 @@ struct policy_rule {
 
 bool rule_allows(const attributes& a, const policy_rule& r);
 
+// The rules of a Role or ClusterRole object (its "rules" array).
+std::vector<policy_rule> policy_rules_of(const core::json& role);
+
 struct decision {
   bool allowed = false;
   // Allowed: which binding allowed it ("RBAC: allowed by ClusterRoleBinding ...").
@@ -56,6 +59,10 @@ class rbac_authorizer {
   decision authorize(const attributes& a) const;
   // The rules that apply to `user` in `namespace_` (cluster-wide ones included).
   rules_result rules_for(const user_info& user, const std::string& namespace_) const;
+  // What a binding's roleRef grants: a ClusterRole's effective (aggregated) rules, or
+  // the Role `name` in `namespace_`; null with kube's not-found text in `error`.
+  std::shared_ptr<const std::vector<policy_rule>> role_rules(const std::string& kind, const std::string& namespace_,
+                                                             const std::string& name, std::string& error) const;
 
   struct snapshot;
 

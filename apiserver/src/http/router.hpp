@@ -34,6 +34,8 @@ struct router_options {
   const auth::rbac_authorizer* rbac = nullptr;
   // For TokenReview; null = authentication is off.
   const auth::authenticator* authn = nullptr;
+  // Passed to the registry with every write (RBAC's escalation checks); may be null.
+  const apiserver::write_policy* policy = nullptr;
 };
 
 struct watch_start {

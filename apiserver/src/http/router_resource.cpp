@@ -30,8 +30,14 @@ bool returns_deleted_object(const core::resource_info& info, bool custom) {
 class resource_request {
  public:
   resource_request(registry& reg, const request& req, const user_info& user, resource_path rp,
-                   core::resource_info_ptr info, std::chrono::seconds max_watch)
-      : reg_(reg), req_(req), user_(user), rp_(std::move(rp)), info_(std::move(info)), max_watch_(max_watch) {}
+                   core::resource_info_ptr info, std::chrono::seconds max_watch, const write_policy* policy)
+      : reg_(reg),
+        req_(req),
+        user_(user),
+        rp_(std::move(rp)),
+        info_(std::move(info)),
+        max_watch_(max_watch),
+        policy_(policy) {}
 
   routed run() {
     auto out = negotiate(req_.accept, req_.param("includeObject").value_or(""));
@@ -153,8 +159,9 @@ class resource_request {
 
   core::result<write_options> write_opts() {
     auto o = write_options_of(req_);
-    if (o) o->user = &user_;
     if (!o) return o.error();
+    o->user = &user_;
+    o->policy = policy_;
     if (o->field_manager.empty() && media_type(req_.content_type) != "application/apply-patch+yaml") {
       o->field_manager = default_manager();
     }
@@ -246,6 +253,7 @@ class resource_request {
   resource_path rp_;
   core::resource_info_ptr info_;
   std::chrono::seconds max_watch_;
+  const write_policy* policy_;  // may be null
   encoder enc_;
   object_ptr crd_;  // the CRD defining the resource, for custom resources
   std::vector<std::string> warnings_;
@@ -260,7 +268,7 @@ routed router::handle_resource(const request& req, const user_info& user) const 
   auto info = reg_.mapper().by_resource({rp->gv.group, rp->gv.version, rp->resource});
   if (!info) return not_found_page();
   if (rp->has_namespace && !info->namespaced) return not_found_page();
-  return resource_request(reg_, req, user, std::move(*rp), std::move(info), opts_.max_watch_timeout).run();
+  return resource_request(reg_, req, user, std::move(*rp), std::move(info), opts_.max_watch_timeout, opts_.policy).run();
 }
 
 }  // namespace ktk::apiserver::http

@@ -18,6 +18,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/bootstrap_policy.hpp"
 #include "auth/rbac_authorizer.hpp"
+#include "auth/rbac_escalation.hpp"
 #include "http/router.hpp"
 #include "http/session.hpp"
 
@@ -54,12 +55,14 @@ class server::impl {
     if (opts_.authorization == authorization_mode::rbac) {
       auth::ensure_bootstrap_policy(reg_);
       rbac_.emplace(reg_);
+      escalation_.emplace(*rbac_);
     }
     router_ = std::make_unique<http::router>(
         reg_, http::router_options{.server_address = host + ":" + std::to_string(port_),
                                    .max_watch_timeout = opts_.max_watch_timeout,
                                    .rbac = rbac_ ? &*rbac_ : nullptr,
-                                   .authn = authn_.enabled() ? &authn_ : nullptr});
+                                   .authn = authn_.enabled() ? &authn_ : nullptr,
+                                   .policy = escalation_ ? &*escalation_ : nullptr});
     if (opts_.tls) {
       ssl_.emplace(net::ssl::context::tls_server);
       ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -160,6 +163,7 @@ class server::impl {
   server_options opts_;
   auth::authenticator authn_;
   std::optional<auth::rbac_authorizer> rbac_;
+  std::optional<auth::escalation_policy> escalation_;  // after rbac_, which it refers to
   std::vector<std::unique_ptr<net::io_context>> contexts_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   std::size_t next_context_ = 0;  // only touched on the acceptor's strand

@@ -81,6 +81,18 @@ struct watch_options {
   std::optional<bool> send_initial_events{};
 };
 
+// A rule the server applies to writes besides validation: kube-apiserver's RBAC
+// escalation checks, when it authorizes with RBAC. The registry asks it about every
+// create and update (patches, server-side apply and dry runs included) that names a
+// user, after mutating admission and before validation, as kube's policy-based RBAC
+// storage does. Implementations must be thread-safe.
+class write_policy {
+ public:
+  virtual ~write_policy() = default;
+  // `old` is null for a create. An error refuses the write with that error.
+  virtual result<void> check(const gvr& r, const object& obj, const object* old, const user_info& user) const = 0;
+};
+
 struct write_options {
   bool dry_run = false;
   std::string field_manager{};                // "" = recorded as "ktk"
@@ -91,6 +103,8 @@ struct write_options {
   std::vector<std::string>* warnings = nullptr;
   // Who asks, as admission webhooks are told (userInfo); null = system:admin.
   const user_info* user = nullptr;
+  // Asked about the write when `user` is set; null = no rule but validation's.
+  const write_policy* policy = nullptr;
 };
 
 struct delete_options {
