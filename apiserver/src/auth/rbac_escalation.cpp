@@ -14,18 +14,18 @@ namespace {
 
 using core::json;
 
-const std::string rbac_group = "rbac.authorization.k8s.io";
+const std::string rbac_api_group = "rbac.authorization.k8s.io";
 
-bool has(const std::vector<std::string>& set, const std::string& e) {
+bool holds(const std::vector<std::string>& set, const std::string& e) {
   for (const auto& s : set) {
     if (s == e) return true;
   }
   return false;
 }
 
-bool has_all(const std::vector<std::string>& set, const std::vector<std::string>& want) {
+bool holds_all(const std::vector<std::string>& set, const std::vector<std::string>& want) {
   for (const auto& w : want) {
-    if (!has(set, w)) return false;
+    if (!holds(set, w)) return false;
   }
   return true;
 }
@@ -33,11 +33,11 @@ bool has_all(const std::vector<std::string>& set, const std::vector<std::string>
 // The owner's resources cover these: "*", the names themselves, or "*/sub" for a
 // subresource.
 bool resources_cover(const std::vector<std::string>& owner, const std::vector<std::string>& want) {
-  if (has(owner, "*") || has_all(owner, want)) return true;
+  if (holds(owner, "*") || holds_all(owner, want)) return true;
   for (const auto& w : want) {
-    if (has(owner, w)) continue;
+    if (holds(owner, w)) continue;
     auto slash = w.find('/');
-    if (slash == std::string::npos || !has(owner, "*/" + w.substr(slash + 1))) return false;
+    if (slash == std::string::npos || !holds(owner, "*/" + w.substr(slash + 1))) return false;
   }
   return true;
 }
@@ -60,10 +60,10 @@ bool urls_cover(const std::vector<std::string>& owner, const std::vector<std::st
 }
 
 bool rule_covers(const policy_rule& owner, const policy_rule& sub) {
-  const bool verbs = has(owner.verbs, "*") || has_all(owner.verbs, sub.verbs);
-  const bool groups = has(owner.api_groups, "*") || has_all(owner.api_groups, sub.api_groups);
+  const bool verbs = holds(owner.verbs, "*") || holds_all(owner.verbs, sub.verbs);
+  const bool groups = holds(owner.api_groups, "*") || holds_all(owner.api_groups, sub.api_groups);
   const bool names = sub.resource_names.empty() ? owner.resource_names.empty()
-                                                : owner.resource_names.empty() || has_all(owner.resource_names, sub.resource_names);
+                                                : owner.resource_names.empty() || holds_all(owner.resource_names, sub.resource_names);
   return verbs && groups && resources_cover(owner.resources, sub.resources) && names &&
          urls_cover(owner.non_resource_urls, sub.non_resource_urls);
 }
@@ -186,14 +186,14 @@ result<void> escalation_policy::confirm_no_escalation(const gvr& r, const object
 }
 
 result<void> escalation_policy::check(const gvr& r, const object& obj, const object* old, const user_info& user) const {
-  if (r.group != rbac_group || user.in_group(groups::masters)) return {};
+  if (r.group != rbac_api_group || user.in_group(groups::masters)) return {};
   const bool role = r.resource == "roles" || r.resource == "clusterroles";
   const bool binding = r.resource == "rolebindings" || r.resource == "clusterrolebindings";
   if (!role && !binding) return {};
   if (old && only_gc_fields_change(obj, *old)) return {};
   const std::string ns(obj.namespace_());
   auto allowed = [&](const std::string& verb, const std::string& resource, const std::string& name) {
-    attributes a{.user = &user, .verb = verb, .resource_request = true, .api_group = rbac_group, .api_version = "v1",
+    attributes a{.user = &user, .verb = verb, .resource_request = true, .api_group = rbac_api_group, .api_version = "v1",
                  .resource = resource, .namespace_ = ns, .name = name};
     return rbac_.authorize(a).allowed;
   };

@@ -19,6 +19,8 @@ namespace ktk::apiserver {
 
 // The finalizer a CRD gets on create; deleting the CRD removes its objects, then it.
 inline constexpr const char* crd_cleanup_finalizer = "customresourcecleanup.apiextensions.k8s.io";
+// How many times a write or delete retries after a concurrent write moved the object.
+inline constexpr int max_retries = 16;
 
 class registry::impl {
  public:

@@ -13,7 +13,6 @@ using detail::resource_handler;
 
 namespace {
 
-constexpr int max_retries = 16;
 bool is(const resource_handler& h, std::string_view group, std::string_view resource) {
   return h.info->resource.group == group && h.info->resource.resource == resource;
 }

@@ -17,7 +17,6 @@ using detail::resource_handler;
 
 namespace {
 
-constexpr int max_retries = 16;
 
 bool is_crd(const resource_handler& h) {
   return h.info->resource.group == "apiextensions.k8s.io" && h.info->resource.resource == "customresourcedefinitions";
