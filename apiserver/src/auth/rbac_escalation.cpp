@@ -3,6 +3,7 @@
 // RBAC authorizer.
 #include "auth/rbac_escalation.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -16,18 +17,10 @@ using core::json;
 
 const std::string rbac_api_group = "rbac.authorization.k8s.io";
 
-bool holds(const std::vector<std::string>& set, const std::string& e) {
-  for (const auto& s : set) {
-    if (s == e) return true;
-  }
-  return false;
-}
+bool holds(const std::vector<std::string>& set, const std::string& e) { return std::ranges::find(set, e) != set.end(); }
 
 bool holds_all(const std::vector<std::string>& set, const std::vector<std::string>& want) {
-  for (const auto& w : want) {
-    if (!holds(set, w)) return false;
-  }
-  return true;
+  return std::ranges::all_of(want, [&](const std::string& w) { return holds(set, w); });
 }
 
 // The owner's resources cover these: "*", the names themselves, or "*/sub" for a
