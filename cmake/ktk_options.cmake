@@ -154,4 +154,7 @@ if(NOT KTK_MALLOC STREQUAL "system" AND NOT KTK_SANITIZE AND NOT KTK_FUZZ)
                         "(Debian: apt-get install libgoogle-perftools-dev)")
   endif()
 endif()
+if(KTK_SANITIZE MATCHES "address|thread|memory")
+  set(KTK_MALLOC_USED "sanitizer")  # the sanitizer's allocator replaces malloc
+endif()
 message(STATUS "ktk: programs use ${KTK_MALLOC_USED}'s malloc (KTK_MALLOC=${KTK_MALLOC})")

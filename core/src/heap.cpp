@@ -26,9 +26,18 @@ const tcmalloc_api& tcmalloc() {
   return api;
 }
 
+// The sanitizers' allocator (ASan, TSan): it replaces malloc, and glibc's mallinfo2
+// knows nothing of its blocks.
+using allocated_bytes_fn = std::size_t (*)();
+allocated_bytes_fn sanitizer_allocated_bytes() {
+  static const auto fn = reinterpret_cast<allocated_bytes_fn>(dlsym(RTLD_DEFAULT, "__sanitizer_get_current_allocated_bytes"));
+  return fn;
+}
+
 }  // namespace
 
 heap_stats heap_usage() {
+  if (auto* s = sanitizer_allocated_bytes()) return {.allocator = "sanitizer", .in_use = s()};
   if (const auto& t = tcmalloc(); t.get_numeric_property) {
     std::size_t bytes = 0;
     t.get_numeric_property("generic.current_allocated_bytes", &bytes);
@@ -40,6 +49,7 @@ heap_stats heap_usage() {
 }
 
 void release_free_heap() {
+  if (sanitizer_allocated_bytes()) return;  // nothing to give back that a reading would see
   if (const auto& t = tcmalloc(); t.release_free_memory) {
     t.release_free_memory();
     return;

@@ -17,7 +17,8 @@
 namespace ktk::core {
 
 struct heap_stats {
-  // "tcmalloc" when gperftools' tcmalloc is the process's malloc, else "glibc".
+  // "tcmalloc" when gperftools' tcmalloc is the process's malloc, "sanitizer" under
+  // AddressSanitizer or ThreadSanitizer (their allocator replaces malloc), else "glibc".
   std::string_view allocator{};
   // Bytes handed out by malloc and not yet freed, with the allocator's own per-block
   // rounding and headers (what the objects cost), without free memory it keeps.
