@@ -115,6 +115,61 @@ TEST_F(RegistryUpdate, StatusSubresourceWritesOnlyStatus) {
   EXPECT_EQ((*m)->generation(), 2);
 }
 
+// ValidatePodStatusUpdate: terminated containers of a Pod that does not restart stay
+// terminated, the QoS class is fixed at create (a status without it keeps it), custom
+// condition types are qualified names, nominatedNodeName is a node name.
+TEST_F(RegistryUpdate, APodStatusWriteIsValidatedAsKubeValidatesIt) {
+  object p = pod("job");
+  p.data()["spec"]["restartPolicy"] = "Never";
+  must_create(pods, "default", std::move(p));
+  const json done = {{"name", "c"}, {"state", {{"terminated", {{"exitCode", 0}}}}}};
+  const json running = {{"name", "c"}, {"state", {{"running", json::object()}}}};
+  object st = edit(pods, "default", "job");
+  st.data()["status"] = {{"phase", "Succeeded"}, {"containerStatuses", json::array({done})}};
+  auto written = reg.update(pods, {"default", "job"}, std::move(st), {.subresource = "status"});
+  ASSERT_TRUE(written) << written.error().message();
+  EXPECT_EQ((*written)->data()["status"]["qosClass"], "BestEffort") << "kept from create";
+
+  object back = edit(pods, "default", "job");
+  back.data()["status"]["containerStatuses"] = json::array({running});
+  EXPECT_TRUE(fails_with(reg.update(pods, {"default", "job"}, std::move(back), {.subresource = "status"}), 422,
+                         "Invalid",
+                         "Pod \"job\" is invalid: status.containerStatuses[0].state: Forbidden: may not be "
+                         "transitioned to non-terminated state"));
+
+  object bad = edit(pods, "default", "job");
+  bad.data()["status"]["qosClass"] = "Guaranteed";
+  bad.data()["status"]["nominatedNodeName"] = "Node_1";
+  bad.data()["status"]["conditions"] = json::array({{{"type", "Ready"}, {"status", "True"}},
+                                                    {{"type", "example.com/ok"}, {"status", "True"}},
+                                                    {{"type", "not ok"}, {"status", "True"}}});
+  auto refused = reg.update(pods, {"default", "job"}, std::move(bad), {.subresource = "status"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), 422);
+  const std::string& m = refused.error().message();
+  EXPECT_NE(m.find("metadata.conditions[2].Type: Invalid value: \"not ok\": name part must consist of alphanumeric "
+                   "characters"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("status.nominatedNodeName: Invalid value: \"Node_1\": a lowercase RFC 1123 subdomain"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("status.qosClass: Invalid value: \"Guaranteed\": field is immutable"), std::string::npos) << m;
+  EXPECT_EQ(m.find("conditions[0]"), std::string::npos) << "Ready is a system condition: " << m;
+  EXPECT_EQ(m.find("conditions[1]"), std::string::npos) << m;
+
+  // With restartPolicy OnFailure a failed container may run again; a succeeded one may not.
+  object q = pod("retry");
+  q.data()["spec"]["restartPolicy"] = "OnFailure";
+  must_create(pods, "default", std::move(q));
+  object failed = edit(pods, "default", "retry");
+  failed.data()["status"] = {{"containerStatuses", json::array({{{"name", "c"}, {"state", {{"terminated", {{"exitCode", 1}}}}}}})}};
+  ASSERT_TRUE(reg.update(pods, {"default", "retry"}, std::move(failed), {.subresource = "status"}));
+  object again = edit(pods, "default", "retry");
+  again.data()["status"]["containerStatuses"] = json::array({running});
+  EXPECT_TRUE(reg.update(pods, {"default", "retry"}, std::move(again), {.subresource = "status"}));
+}
+
 TEST_F(RegistryUpdate, StatusOfAKindWithoutItIsNotFound) {
   must_create(configmaps, "default", configmap("x"));
   EXPECT_TRUE(fails_with(reg.update(configmaps, {"default", "x"}, configmap("x"), {.subresource = "status"}), 404,

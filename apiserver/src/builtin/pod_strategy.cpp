@@ -4,6 +4,7 @@
 // PreemptLowerPriority) and DefaultTolerationSeconds (not-ready / unreachable, 300s).
 #include <cctype>
 
+#include "checks.hpp"
 #include "pod_spec.hpp"
 #include "strategies.hpp"
 
@@ -127,6 +128,36 @@ void update_checks(const json& spec, const json& old_spec, field_errors& errs) {
     errs.push_back(field_error::forbidden("spec", pod_update_message + "\n" + spec_diff(old_spec, munged)));
 }
 
+// ValidateContainerStateTransition / ValidateInitContainerStateTransition: unless the
+// Pod restarts its containers (restartPolicy Always, OnFailure after a failure, a
+// sidecar init container), a terminated container stays terminated. The index is the
+// old status's.
+void state_transitions(const json& now, const json& before, const std::string& path, const std::string& restart_policy,
+                       const json* init_containers, field_errors& errs) {
+  if (restart_policy == "Always" || !before.is_array()) return;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const json* terminated = get(member(before[i], "state"), "terminated");
+    if (!terminated) continue;
+    if (get_int(*terminated, "exitCode").value_or(0) != 0 && restart_policy == "OnFailure") continue;
+    const std::string name = get_string(before[i], "name");
+    bool sidecar = false;
+    if (init_containers && init_containers->is_array()) {
+      for (const auto& c : *init_containers) {
+        if (get_string(c, "name") != name) continue;
+        sidecar = get_string(c, "restartPolicy") == "Always";
+        break;
+      }
+    }
+    if (sidecar || !now.is_array()) continue;
+    for (const auto& n : now) {
+      if (get_string(n, "name") == name && !get(member(n, "state"), "terminated")) {
+        errs.push_back(field_error::forbidden(path + "[" + std::to_string(i) + "].state",
+                                              "may not be transitioned to non-terminated state"));
+      }
+    }
+  }
+}
+
 class pod_strategy final : public strategy {
  public:
   void prepare_for_create(object& obj) const override {
@@ -189,6 +220,56 @@ class pod_strategy final : public strategy {
                                               core::quote(image), "must not have leading or trailing whitespace"));
       }
     }
+    return errs;
+  }
+
+  // podStatusStrategy.PrepareForUpdate: the QoS class is set on create and a status
+  // write that leaves it out keeps it (old kubelets dropped it).
+  void prepare_for_status_update(object& obj, const object& old) const override {
+    json& status = obj.data()["status"];
+    if (!status.is_object()) status = json::object();
+    if (get_string(status, "qosClass").empty()) {
+      if (const json* q = get(member(old.data(), "status"), "qosClass")) status["qosClass"] = *q;
+    }
+  }
+
+  // ValidatePodStatusUpdate (the metadata and the spec cannot differ here: a status
+  // write keeps the stored ones).
+  field_errors validate_status_update(const object& obj, const object& old) const override {
+    field_errors errs;
+    const json& st = member(obj.data(), "status");
+    const json& old_st = member(old.data(), "status");
+    // Custom condition types are qualified names; kube reports them under
+    // metadata.conditions[i].Type, as its field path is built.
+    const json& conditions = member(st, "conditions");
+    if (conditions.is_array()) {
+      for (std::size_t i = 0; i < conditions.size(); ++i) {
+        const std::string type = get_string(conditions[i], "type");
+        if (type == "PodScheduled" || type == "Ready" || type == "Initialized") continue;
+        for (auto& m : qualified_name(type)) {
+          errs.push_back(field_error::invalid("metadata.conditions[" + std::to_string(i) + "].Type", core::quote(type), m));
+        }
+      }
+    }
+    const std::string nominated = get_string(st, "nominatedNodeName");
+    if (!nominated.empty() && nominated != get_string(old_st, "nominatedNodeName")) {
+      for (auto& m : dns1123_subdomain(nominated)) {
+        errs.push_back(field_error::invalid("status.nominatedNodeName", core::quote(nominated), m));
+      }
+    }
+    const std::string qos = get_string(st, "qosClass");
+    if (qos != get_string(old_st, "qosClass")) {
+      errs.push_back(field_error::invalid("status.qosClass", core::quote(qos), "field is immutable"));
+    }
+    const json& old_spec = member(old.data(), "spec");
+    const std::string restart = get_string(old_spec, "restartPolicy");
+    state_transitions(member(st, "containerStatuses"), member(old_st, "containerStatuses"), "status.containerStatuses",
+                      restart, nullptr, errs);
+    state_transitions(member(st, "initContainerStatuses"), member(old_st, "initContainerStatuses"),
+                      "status.initContainerStatuses", restart, get(old_spec, "initContainers"), errs);
+    // The kubelet never restarts ephemeral containers: as if restartPolicy were Never.
+    state_transitions(member(st, "ephemeralContainerStatuses"), member(old_st, "ephemeralContainerStatuses"),
+                      "status.ephemeralContainerStatuses", "Never", nullptr, errs);
     return errs;
   }
 

@@ -233,6 +233,7 @@ result<object> registry::impl::prepare_update(const resource_handler& h, const o
     // object as its writer read it, so putting the stored fields back copies little.
     object out = std::move(next);
     detail::assign_changed_except(out.data(), old.data(), "status");
+    if (!h.custom && h.strat) h.strat->prepare_for_status_update(out, old);
     if (auto r = admit(h, out, &old, o); !r) return r.error();
     return out;
   }

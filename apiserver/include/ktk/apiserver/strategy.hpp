@@ -50,6 +50,9 @@ class strategy {
     (void)old;
     return validate_create(obj);
   }
+  // Same for writes to the status subresource, after the stored spec and metadata are
+  // put back (Pod: a status without qosClass keeps the stored one).
+  virtual void prepare_for_status_update(object& obj, const object& old) const { (void)obj, (void)old; }
   // Kind-specific validation of a write to the status subresource, where only the
   // status can have changed (the stored spec and metadata are kept): kube-apiserver's
   // ValidateXStatusUpdate. None by default.
