@@ -230,23 +230,21 @@ admission::attributes registry::impl::admission_attributes(const resource_handle
 result<void> registry::impl::admit(const resource_handler& h, object& obj, const object* old,
                                    const write_options& o) const {
   if (auto r = apply_defaults(h, obj, o); !r) return r;
-  if (admission->idle()) {
-    if (o.policy && o.user) {
-      if (auto r = o.policy->check(h.info->resource, obj, old, *o.user); !r) return r;
+  const bool webhooks = !admission->idle();
+  if (webhooks) {
+    // Mutating admission webhooks see the defaulted object; what they change is
+    // defaulted (and pruned) again, then validated like the rest.
+    auto mutated = admission->mutate(admission_attributes(h, obj, old, o), &obj, old, o.warnings);
+    if (!mutated) return mutated.error();
+    if (*mutated) {
+      if (auto r = apply_defaults(h, obj, o); !r) return r;
     }
-    return validate(h, obj, old, o);
-  }
-  // Mutating admission webhooks see the defaulted object; what they change is
-  // defaulted (and pruned) again, then validated like the rest.
-  auto mutated = admission->mutate(admission_attributes(h, obj, old, o), &obj, old, o.warnings);
-  if (!mutated) return mutated.error();
-  if (*mutated) {
-    if (auto r = apply_defaults(h, obj, o); !r) return r;
   }
   if (o.policy && o.user) {
     if (auto r = o.policy->check(h.info->resource, obj, old, *o.user); !r) return r;
   }
   if (auto r = validate(h, obj, old, o); !r) return r;
+  if (!webhooks) return {};
   return admission->validate(admission_attributes(h, obj, old, o), &obj, old, o.warnings);
 }
 
