@@ -316,7 +316,9 @@ const std::string& object::json_text() const {
 object& object::operator=(const object& o) {
   if (this != &o) {
     forget_text();
-    j_ = o.j_;
+    json copy = o.j_;
+    release_json(j_);
+    j_ = std::move(copy);
   }
   return *this;
 }
@@ -324,6 +326,7 @@ object& object::operator=(const object& o) {
 object& object::operator=(object&& o) noexcept {
   if (this != &o) {
     forget_text();
+    release_json(j_);
     j_ = std::move(o.j_);
     text_.store(o.text_.exchange(nullptr), std::memory_order_release);
   }

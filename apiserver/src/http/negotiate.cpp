@@ -6,6 +6,7 @@
 #include "http/protobuf.hpp"
 #include "ktk/core/go_json.hpp"
 #include "ktk/core/json_depth.hpp"
+#include "ktk/core/json_reader.hpp"
 #include "ktk/core/strings.hpp"
 #include "ktk/core/yaml.hpp"
 
@@ -125,8 +126,10 @@ core::result<json> parse_json(std::string_view body) {
   }
   // Go reads invalid UTF-8 in strings (and lone surrogate escapes) as U+FFFD.
   const std::optional<std::string> fixed = core::go_json_replace_invalid_utf8(body);
+  const std::string_view text = fixed ? std::string_view(*fixed) : body;
+  if (auto j = core::read_json(text)) return std::move(*j);
   try {
-    return json::parse(fixed ? std::string_view(*fixed) : body);
+    return json::parse(text);
   } catch (const json::exception& e) {
     return api_error::bad_request(std::string("couldn't get version/kind; json parse error: ") + e.what());
   }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ktk/core/base64.hpp"
+#include "ktk/core/json_reader.hpp"
 
 namespace ktk::apiserver::storage::detail {
 
@@ -54,7 +55,7 @@ std::string encode_value(object& obj) {
 }
 
 object_ptr decode_value(std::string_view raw, revision rev) {
-  auto j = json::parse(raw, nullptr, false);
+  auto j = core::read_json_or_discarded(raw);
   if (j.is_discarded() || !j.is_object()) return nullptr;
   auto obj = std::make_shared<object>(std::move(j));
   obj->set_resource_version(std::to_string(rev));

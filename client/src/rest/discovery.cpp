@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "detail/discovery_documents.hpp"
-#include "detail/json_reader.hpp"
 #include "detail/response_errors.hpp"
 #include "detail/transport.hpp"
+#include "ktk/core/json_reader.hpp"
 
 namespace ktk::client::rest {
 
@@ -24,7 +24,7 @@ core::result<json> get_json(detail::transport& t, std::string target, std::strin
   if (r->status < 200 || r->status > 299) {
     return detail::error_of_response({r->status, r->content_type, r->body, r->retry_after}, {.method = "GET"});
   }
-  auto j = detail::read_json(r->body);
+  auto j = core::read_json_or_discarded(r->body);
   if (j.is_discarded()) return core::api_error::internal("the server sent a discovery document that is not JSON");
   return j;
 }

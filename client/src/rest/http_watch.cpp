@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "detail/json_reader.hpp"
+#include "ktk/core/json_reader.hpp"
 
 namespace ktk::client::rest::detail {
 
@@ -74,7 +74,7 @@ void http_watch::consume(std::string_view data, std::vector<watch_event>& out) {
 void http_watch::decode(std::string_view line, std::vector<watch_event>& out) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
   if (line.empty() || done_) return;
-  auto j = read_json(line);
+  auto j = core::read_json_or_discarded(line);
   std::optional<event_type> type;
   core::json* obj = nullptr;
   if (j.is_object()) {

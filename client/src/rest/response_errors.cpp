@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "detail/json_reader.hpp"
+#include "ktk/core/json_reader.hpp"
 #include "ktk/core/strings.hpp"
 
 namespace ktk::client::rest::detail {
@@ -16,7 +16,7 @@ bool is_text(std::string_view content_type) {
   return core::ascii_lower(content_type).starts_with("text/");
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_whitespace(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
   }
@@ -29,7 +29,7 @@ std::string_view trim(std::string_view s) {
 // The Status a body carries, when it is one that reports a failure.
 std::optional<core::api_error> status_of(const answer& a) {
   if (a.body.empty() || a.body.front() != '{') return std::nullopt;
-  auto j = read_json(a.body);
+  auto j = core::read_json_or_discarded(a.body);
   if (!j.is_object()) return std::nullopt;
   if (auto k = j.find("kind"); k == j.end() || !k->is_string() || *k != "Status") return std::nullopt;
   if (auto s = j.find("status"); s != j.end() && s->is_string() && *s == "Success") return std::nullopt;
@@ -49,7 +49,7 @@ core::api_error error_of_response(const answer& a, const request_context& ctx) {
   if (auto st = status_of(a)) return *st;
 
   std::string server_message = "unknown";
-  if (is_text(a.content_type)) server_message = std::string(trim(a.body.substr(0, max_unstructured_text)));
+  if (is_text(a.content_type)) server_message = std::string(trim_whitespace(a.body.substr(0, max_unstructured_text)));
 
   const int code = static_cast<int>(a.status);
   std::string reason = core::reason::unknown;

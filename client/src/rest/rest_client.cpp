@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "detail/http_watch.hpp"
-#include "detail/json_reader.hpp"
 #include "detail/mapper_cache.hpp"
 #include "detail/requests.hpp"
 #include "detail/response_errors.hpp"
 #include "detail/transport.hpp"
+#include "ktk/core/json_reader.hpp"
 
 namespace ktk::client::rest {
 
@@ -31,7 +31,7 @@ struct call {
 };
 
 result<json> parse_body(const std::string& body) {
-  auto j = detail::read_json(body);
+  auto j = core::read_json_or_discarded(body);
   if (!j.is_object()) return api_error::internal("the server sent an answer that is not a JSON object");
   return j;
 }

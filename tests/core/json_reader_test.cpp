@@ -1,6 +1,7 @@
 // json_reader_test.cpp — the fast JSON reader gives exactly what nlohmann's parser
-// gives: the same values of the same types, the same rejections.
-#include "../../client/src/rest/detail/json_reader.hpp"
+// gives (the same values of the same types) or leaves the text to it; release_json
+// frees any tree, however deep.
+#include "ktk/core/json_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -9,7 +10,9 @@
 
 namespace {
 
-using ktk::client::rest::detail::read_json;
+using ktk::core::read_json;
+using ktk::core::read_json_or_discarded;
+using ktk::core::release_json;
 using nlohmann::json;
 
 // Equal values and equal types all the way down (nlohmann's == calls 1u and 1 equal).
@@ -33,16 +36,29 @@ bool same(const json& a, const json& b) {
   return a == b;
 }
 
+// read_json answers exactly nlohmann's value or leaves the text to it, and never
+// answers for text nlohmann refuses; read_json_or_discarded is nlohmann's answer.
 void check(const std::string& text) {
   auto want = json::parse(text, nullptr, false);
-  auto got = read_json(text);
+  if (auto fast = read_json(text)) {
+    EXPECT_FALSE(want.is_discarded()) << "read_json took text nlohmann refuses: " << text;
+    EXPECT_TRUE(same(*fast, want)) << text << "\n got " << fast->dump() << "\nwant " << want.dump();
+  }
+  auto got = read_json_or_discarded(text);
   EXPECT_EQ(got.is_discarded(), want.is_discarded()) << text;
   if (!want.is_discarded()) {
     EXPECT_TRUE(same(got, want)) << text << "\n got " << got.dump() << "\nwant " << want.dump();
   }
 }
 
-TEST(json_reader, scalars) {
+// What read_json must take itself (the fast path), not leave to nlohmann.
+void check_fast(const std::string& text) {
+  auto fast = read_json(text);
+  ASSERT_TRUE(fast.has_value()) << text;
+  EXPECT_TRUE(same(*fast, json::parse(text))) << text;
+}
+
+TEST(JsonReader, scalars) {
   for (const char* t : {"0", "-0", "1", "-1", "18446744073709551615", "-9223372036854775808", "18446744073709551616",
                         "-9223372036854775809", "1.5", "-2.25e-3", "1E10", "1e+2", "0.1", "1e400", "-1e400",
                         "true", "false", "null", "\"\"", "\"x\""}) {
@@ -50,7 +66,7 @@ TEST(json_reader, scalars) {
   }
 }
 
-TEST(json_reader, strings_and_escapes) {
+TEST(JsonReader, strings_and_escapes) {
   for (const char* t : {R"("a\"b\\c\/d\b\f\n\r\t")", R"("\u0041\u00e9\u20ac")", R"("\ud83d\ude00")",
                         R"("\ud83d")", R"("\ude00")", R"("\u12")", R"("\x")", "\"caf\xc3\xa9\"", "\"bad \xc3\x28\"",
                         "\"tab\there\"", "\"unterminated"}) {
@@ -58,7 +74,7 @@ TEST(json_reader, strings_and_escapes) {
   }
 }
 
-TEST(json_reader, structures) {
+TEST(JsonReader, structures) {
   for (const char* t : {"{}", "[]", " { \"a\" : [ 1 , 2 , { } ] , \"b\" : null } ", R"({"b":1,"a":2,"c":{"z":[]}})",
                         R"({"a":1,"a":2})", R"({"a":{"x":1},"a":[2]})", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "[1 2]",
                         "{1:2}", "", "  ", "[1] x", "[", "{\"a\":", "nul", "tru", "-", "01", "1.", ".5", "1e", "+1"}) {
@@ -66,17 +82,48 @@ TEST(json_reader, structures) {
   }
 }
 
-TEST(json_reader, deep_nesting_goes_to_nlohmann) {
+TEST(JsonReader, deep_nesting_goes_to_nlohmann) {
   std::string deep(300, '[');
   deep += std::string(300, ']');
   check(deep);
 }
 
-TEST(json_reader, a_kubernetes_object) {
-  check(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"web"},"managedFields":[
+TEST(JsonReader, a_kubernetes_object_takes_the_fast_path) {
+  check_fast(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"web"},"managedFields":[
       {"fieldsV1":{"f:spec":{"k:{\"name\":\"c\"}":{".":{}}}},"time":"2024-01-01T00:00:00Z"}]},
       "spec":{"containers":[{"name":"c","ports":[{"containerPort":80}],"resources":{"limits":{"cpu":"1.5"}}}],
       "terminationGracePeriodSeconds":30,"priority":-1,"ratio":0.25}})");
+  check_fast(R"({"a":"\"quoted\" \\ \u00e9\ud83d\ude00","b":[true,false,null,0,-0,1e3],"c":{}})");
+  check_fast(R"({"z":1,"a":2,"z":[3]})");  // unsorted, and the last of a duplicate key wins
+}
+
+TEST(JsonReader, release_json_frees_a_document_and_leaves_null) {
+  auto j = json::parse(R"({"metadata":{"name":"p","labels":{"a":"b"}},"spec":{"containers":[{"name":"c","args":["x","y"]}]},"n":[[[]]]})");
+  release_json(j);
+  EXPECT_TRUE(j.is_null());
+  json s = "a string long enough to live on the heap";
+  release_json(s);
+  EXPECT_TRUE(s.is_null());
+}
+
+// Past its depth limit release_json leaves the rest to nlohmann's destructor, which
+// does not recurse: a 100,000-deep document does not overflow the stack.
+TEST(JsonReader, release_json_takes_a_very_deep_document) {
+  for (bool arrays : {true, false}) {
+    json j;
+    json* cur = &j;
+    for (int i = 0; i < 100000; ++i) {
+      if (arrays) {
+        *cur = json::array({nullptr});
+        cur = &(*cur)[0];
+      } else {
+        *cur = json::object({{"k", nullptr}});
+        cur = &(*cur)["k"];
+      }
+    }
+    release_json(j);
+    EXPECT_TRUE(j.is_null());
+  }
 }
 
 // Random documents through nlohmann's dump and back.
@@ -108,7 +155,7 @@ json random_value(std::mt19937& rng, int depth) {
   }
 }
 
-TEST(json_reader, random_documents_round_trip) {
+TEST(JsonReader, random_documents_round_trip) {
   std::mt19937 rng(42);
   for (int i = 0; i < 2000; ++i) {
     auto v = random_value(rng, 0);

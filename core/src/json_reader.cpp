@@ -1,19 +1,32 @@
-#include "detail/json_reader.hpp"
+#include "ktk/core/json_reader.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
-namespace ktk::client::rest::detail {
+namespace ktk::core {
 
 namespace {
 
-using core::json;
-
 constexpr int max_depth = 256;
 
-// A recursive-descent reader that gives up (ok = false) on anything it does not handle.
+// Bytes a string's text runs over without a second look: printable ASCII other than
+// the quote and the backslash.
+constexpr std::array<bool, 256> plain_bytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// A recursive-descent reader that gives up (false) on anything it leaves to nlohmann.
+// Values are built where they end up: a member's value in its map node, an element
+// in its vector, a string's text in the string the value owns.
 class reader {
  public:
   explicit reader(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
@@ -26,7 +39,7 @@ class reader {
 
  private:
   void skip_ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    while (p_ < end_ && is_ws(*p_)) ++p_;
   }
 
   bool literal(std::string_view word) {
@@ -37,21 +50,19 @@ class reader {
     return true;
   }
 
+  // `out` is null on entry.
   bool value(json& out, int depth) {
     skip_ws();
     if (p_ == end_) return false;
     switch (*p_) {
       case '{': return object(out, depth + 1);
       case '[': return array(out, depth + 1);
-      case '"': {
-        std::string s;
-        if (!string(s)) return false;
-        out = std::move(s);
-        return true;
-      }
+      case '"':
+        out = json(json::value_t::string);
+        return string(*out.get_ptr<json::string_t*>());
       case 't': out = true; return literal("true");
       case 'f': out = false; return literal("false");
-      case 'n': out = nullptr; return literal("null");
+      case 'n': return literal("null");
       default: return number(out);
     }
   }
@@ -59,25 +70,26 @@ class reader {
   bool object(json& out, int depth) {
     if (depth > max_depth) return false;
     ++p_;  // '{'
-    out = json::object();
-    auto& m = out.get_ref<json::object_t&>();
+    out = json(json::value_t::object);
+    auto& m = *out.get_ptr<json::object_t*>();
     skip_ws();
     if (p_ < end_ && *p_ == '}') {
       ++p_;
       return true;
     }
-    std::string key;
     for (;;) {
       skip_ws();
       if (p_ == end_ || *p_ != '"') return false;
-      key.clear();
-      if (!string(key)) return false;
+      key_.clear();
+      if (!string(key_)) return false;
       skip_ws();
       if (p_ == end_ || *p_ != ':') return false;
       ++p_;
-      // Kubernetes objects come with sorted keys mostly: the hint makes those O(1). A
-      // duplicate key's value is read over the first one: the last wins, as in nlohmann.
-      auto it = m.try_emplace(m.end(), std::move(key));
+      // Kubernetes objects come with sorted keys mostly: the hint makes those one
+      // comparison. A duplicate key's value is read over the first one: the last wins,
+      // as in nlohmann.
+      auto it = m.try_emplace(m.end(), key_);
+      if (!it->second.is_null()) it->second = nullptr;
       if (!value(it->second, depth)) return false;
       skip_ws();
       if (p_ == end_) return false;
@@ -96,16 +108,15 @@ class reader {
   bool array(json& out, int depth) {
     if (depth > max_depth) return false;
     ++p_;  // '['
-    out = json::array();
-    auto& a = out.get_ref<json::array_t&>();
+    out = json(json::value_t::array);
+    auto& a = *out.get_ptr<json::array_t*>();
     skip_ws();
     if (p_ < end_ && *p_ == ']') {
       ++p_;
       return true;
     }
     for (;;) {
-      a.emplace_back();
-      if (!value(a.back(), depth)) return false;
+      if (!value(a.emplace_back(), depth)) return false;
       skip_ws();
       if (p_ == end_) return false;
       if (*p_ == ',') {
@@ -158,20 +169,16 @@ class reader {
     }
   }
 
-  // A string (p_ at the opening quote), ASCII only: other bytes go to nlohmann, which
-  // validates UTF-8.
+  // A string (p_ at the opening quote) appended to `out`, ASCII only: other bytes go to
+  // nlohmann, which validates UTF-8.
   bool string(std::string& out) {
     ++p_;
     for (;;) {
       const char* run = p_;
-      while (p_ < end_) {
-        auto c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++p_;
-      }
+      while (p_ < end_ && plain_bytes[static_cast<unsigned char>(*p_)]) ++p_;
       out.append(run, p_);
       if (p_ == end_) return false;
-      auto c = static_cast<unsigned char>(*p_);
+      const char c = *p_;
       if (c == '"') {
         ++p_;
         return true;
@@ -259,14 +266,43 @@ class reader {
 
   const char* p_;
   const char* end_;
+  std::string key_;  // the member name being read, reused
 };
+
+// Empties every container below `j` (children first), so that nlohmann's destructor
+// finds nothing to move onto its stack. Past `depth_limit` the subtree is left whole.
+void empty_out(json& j, int depth) noexcept {
+  constexpr int depth_limit = 200;
+  if (depth > depth_limit) return;
+  if (auto* m = j.get_ptr<json::object_t*>()) {
+    for (auto& [key, v] : *m) {
+      if (v.is_structured()) empty_out(v, depth + 1);
+    }
+    m->clear();
+  } else if (auto* a = j.get_ptr<json::array_t*>()) {
+    for (auto& v : *a) {
+      if (v.is_structured()) empty_out(v, depth + 1);
+    }
+    a->clear();
+  }
+}
 
 }  // namespace
 
-core::json read_json(std::string_view text) {
-  json out;
-  if (reader(text).document(out)) return out;
+std::optional<json> read_json(std::string_view text) {
+  std::optional<json> out(std::in_place);
+  if (reader(text).document(*out)) return out;
+  return std::nullopt;
+}
+
+json read_json_or_discarded(std::string_view text) {
+  if (auto j = read_json(text)) return std::move(*j);
   return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
-}  // namespace ktk::client::rest::detail
+void release_json(json& j) noexcept {
+  if (j.is_structured()) empty_out(j, 0);
+  j = nullptr;
+}
+
+}  // namespace ktk::core
