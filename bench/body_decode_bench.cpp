@@ -3,21 +3,22 @@
 // (core::json_nests_deeper_than), the look for invalid UTF-8 that Go reads as U+FFFD
 // (core::go_json_replace_invalid_utf8), and the parse itself, for a small Pod and for a
 // Pod with 100 environment variables (about 5 KB): nlohmann's parser, and ktk's reader
-// (core::read_json, which the server, the REST client and the etcd storage use). Also
-// what freeing the parsed tree costs, through nlohmann's destructor and through
-// core::release_json (what core::object's destructor does).
+// (core::read_json, which the server, the REST client and the etcd storage use). And
+// the other direction: the same Pods written as text by nlohmann's dump() and by
+// core::write_json (what core::object::json_text, the etcd storage and the REST
+// client use).
 //
 //   build/bench/body_decode_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "bench_objects.hpp"
 #include "ktk/core/go_json.hpp"
 #include "ktk/core/json_depth.hpp"
 #include "ktk/core/json_reader.hpp"
+#include "ktk/core/json_writer.hpp"
 
 namespace {
 
@@ -69,26 +70,30 @@ void BM_ReadJson(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadJson)->Arg(0)->Arg(100);
 
-// Freeing a parsed body, batches of 256 copies made untimed: arg 0 nlohmann's
-// destructor, arg 1 core::release_json first.
-void BM_FreeTree(benchmark::State& state) {
-  const auto proto = nlohmann::json::parse(body(100));
-  constexpr std::size_t batch = 256;
-  std::vector<nlohmann::json> trees;
-  std::size_t next = batch;
+void BM_Dump(benchmark::State& state) {
+  const auto doc = nlohmann::json::parse(body(static_cast<int>(state.range(0))));
+  std::size_t bytes = 0;
   for (auto _ : state) {
-    if (next == batch) {
-      state.PauseTiming();
-      trees.assign(batch, proto);
-      next = 0;
-      state.ResumeTiming();
-    }
-    auto& t = trees[next++];
-    if (state.range(0) == 1) ktk::core::release_json(t);
-    t = nullptr;
+    auto text = doc.dump();
+    bytes += text.size();
+    benchmark::DoNotOptimize(text);
   }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
-BENCHMARK(BM_FreeTree)->Arg(0)->Arg(1);
+BENCHMARK(BM_Dump)->Arg(0)->Arg(100);
+
+void BM_WriteJson(benchmark::State& state) {
+  const auto doc = nlohmann::json::parse(body(static_cast<int>(state.range(0))));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text;
+    ktk::core::write_json(doc, text);
+    bytes += text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_WriteJson)->Arg(0)->Arg(100);
 
 }  // namespace
 

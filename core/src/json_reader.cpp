@@ -269,24 +269,6 @@ class reader {
   std::string key_;  // the member name being read, reused
 };
 
-// Empties every container below `j` (children first), so that nlohmann's destructor
-// finds nothing to move onto its stack. Past `depth_limit` the subtree is left whole.
-void empty_out(json& j, int depth) noexcept {
-  constexpr int depth_limit = 200;
-  if (depth > depth_limit) return;
-  if (auto* m = j.get_ptr<json::object_t*>()) {
-    for (auto& [key, v] : *m) {
-      if (v.is_structured()) empty_out(v, depth + 1);
-    }
-    m->clear();
-  } else if (auto* a = j.get_ptr<json::array_t*>()) {
-    for (auto& v : *a) {
-      if (v.is_structured()) empty_out(v, depth + 1);
-    }
-    a->clear();
-  }
-}
-
 }  // namespace
 
 std::optional<json> read_json(std::string_view text) {
@@ -298,11 +280,6 @@ std::optional<json> read_json(std::string_view text) {
 json read_json_or_discarded(std::string_view text) {
   if (auto j = read_json(text)) return std::move(*j);
   return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-}
-
-void release_json(json& j) noexcept {
-  if (j.is_structured()) empty_out(j, 0);
-  j = nullptr;
 }
 
 }  // namespace ktk::core

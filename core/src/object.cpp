@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ktk/core/json_writer.hpp"
+
 namespace ktk::core {
 namespace {
 
@@ -301,12 +303,12 @@ const json* object::at_path(std::string_view dotted) const {
   return cur;
 }
 
-std::string object::dump() const { return j_.dump(); }
+std::string object::dump() const { return dump_json(j_); }
 
 const std::string& object::json_text() const {
   const std::string* t = text_.load(std::memory_order_acquire);
   if (t) return *t;
-  auto* fresh = new std::string(j_.dump(-1, ' ', false, json::error_handler_t::replace));
+  auto* fresh = new std::string(json_text_replacing_invalid_utf8(j_));
   const std::string* expected = nullptr;
   if (text_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
   delete fresh;  // another thread won; its text is the same
@@ -316,9 +318,7 @@ const std::string& object::json_text() const {
 object& object::operator=(const object& o) {
   if (this != &o) {
     forget_text();
-    json copy = o.j_;
-    release_json(j_);
-    j_ = std::move(copy);
+    j_ = o.j_;
   }
   return *this;
 }
@@ -326,7 +326,6 @@ object& object::operator=(const object& o) {
 object& object::operator=(object&& o) noexcept {
   if (this != &o) {
     forget_text();
-    release_json(j_);
     j_ = std::move(o.j_);
     text_.store(o.text_.exchange(nullptr), std::memory_order_release);
   }

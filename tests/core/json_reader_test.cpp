@@ -1,6 +1,5 @@
 // json_reader_test.cpp — the fast JSON reader gives exactly what nlohmann's parser
-// gives (the same values of the same types) or leaves the text to it; release_json
-// frees any tree, however deep.
+// gives (the same values of the same types) or leaves the text to it.
 #include "ktk/core/json_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -12,7 +11,6 @@ namespace {
 
 using ktk::core::read_json;
 using ktk::core::read_json_or_discarded;
-using ktk::core::release_json;
 using nlohmann::json;
 
 // Equal values and equal types all the way down (nlohmann's == calls 1u and 1 equal).
@@ -95,35 +93,6 @@ TEST(JsonReader, a_kubernetes_object_takes_the_fast_path) {
       "terminationGracePeriodSeconds":30,"priority":-1,"ratio":0.25}})");
   check_fast(R"({"a":"\"quoted\" \\ \u00e9\ud83d\ude00","b":[true,false,null,0,-0,1e3],"c":{}})");
   check_fast(R"({"z":1,"a":2,"z":[3]})");  // unsorted, and the last of a duplicate key wins
-}
-
-TEST(JsonReader, release_json_frees_a_document_and_leaves_null) {
-  auto j = json::parse(R"({"metadata":{"name":"p","labels":{"a":"b"}},"spec":{"containers":[{"name":"c","args":["x","y"]}]},"n":[[[]]]})");
-  release_json(j);
-  EXPECT_TRUE(j.is_null());
-  json s = "a string long enough to live on the heap";
-  release_json(s);
-  EXPECT_TRUE(s.is_null());
-}
-
-// Past its depth limit release_json leaves the rest to nlohmann's destructor, which
-// does not recurse: a 100,000-deep document does not overflow the stack.
-TEST(JsonReader, release_json_takes_a_very_deep_document) {
-  for (bool arrays : {true, false}) {
-    json j;
-    json* cur = &j;
-    for (int i = 0; i < 100000; ++i) {
-      if (arrays) {
-        *cur = json::array({nullptr});
-        cur = &(*cur)[0];
-      } else {
-        *cur = json::object({{"k", nullptr}});
-        cur = &(*cur)["k"];
-      }
-    }
-    release_json(j);
-    EXPECT_TRUE(j.is_null());
-  }
 }
 
 // Random documents through nlohmann's dump and back.

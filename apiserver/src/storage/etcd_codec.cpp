@@ -6,6 +6,7 @@
 
 #include "ktk/core/base64.hpp"
 #include "ktk/core/json_reader.hpp"
+#include "ktk/core/json_writer.hpp"
 
 namespace ktk::apiserver::storage::detail {
 
@@ -51,7 +52,7 @@ object_key key_of(std::string_view rest) {
 std::string encode_value(object& obj) {
   auto& d = obj.data();
   if (auto m = d.find("metadata"); m != d.end() && m->is_object()) m->erase("resourceVersion");
-  return d.dump();
+  return core::dump_json(d);
 }
 
 object_ptr decode_value(std::string_view raw, revision rev) {

@@ -9,6 +9,7 @@
 #include "detail/response_errors.hpp"
 #include "detail/transport.hpp"
 #include "ktk/core/json_reader.hpp"
+#include "ktk/core/json_writer.hpp"
 
 namespace ktk::client::rest {
 
@@ -95,7 +96,7 @@ class rest_client::impl final : public status_writer {
                             .name = name,
                             .target = detail::resource_path(**info, obj.namespace_(), name, sub) +
                                       detail::write_query(opts.dry_run, opts.field_manager, opts.field_validation).str(),
-                            .body = obj.data().dump(),
+                            .body = core::dump_json(obj.data()),
                             .warnings = opts.warnings});
   }
 
@@ -110,7 +111,7 @@ class rest_client::impl final : public status_writer {
          .target = detail::resource_path(**info, key.namespace_, key.name, sub) +
                    detail::write_query(opts.dry_run, opts.field_manager, opts.field_validation, opts.force).str(),
          // JSON is YAML: an apply patch goes as it is.
-         .body = body.dump(),
+         .body = core::dump_json(body),
          .content_type = core::content_type_of(type),
          .warnings = opts.warnings});
   }
@@ -188,7 +189,7 @@ result<object_ptr> rest_client::create(object&& obj, const write_options& opts) 
        .name = name,
        .target = detail::resource_path(**info, obj.namespace_()) +
                  detail::write_query(opts.dry_run, opts.field_manager, opts.field_validation).str(),
-       .body = obj.data().dump(),
+       .body = core::dump_json(obj.data()),
        .warnings = opts.warnings});
 }
 
@@ -276,7 +277,7 @@ result<object_ptr> rest_client::create_subresource(const gvk& kind, const object
        .name = key.name,
        .target = detail::resource_path(**info, key.namespace_, key.name, std::string(subresource)) +
                  detail::write_query(opts.dry_run, opts.field_manager, opts.field_validation).str(),
-       .body = body.data().dump(),
+       .body = core::dump_json(body.data()),
        .warnings = opts.warnings});
 }
 

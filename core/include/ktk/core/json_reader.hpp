@@ -1,4 +1,4 @@
-// ktk/core/json_reader.hpp — JSON text to core::json quickly, and JSON trees freed quickly.
+// ktk/core/json_reader.hpp — JSON text to core::json quickly.
 //
 // Kubernetes objects travel as JSON text: request bodies, watch lines, list pages,
 // values in etcd. nlohmann's parser reads a character at a time through an input
@@ -11,10 +11,6 @@
 //
 //   std::optional<json> j = core::read_json(body);
 //   json v = j ? std::move(*j) : json::parse(body);   // nlohmann decides the rest
-//
-// `release_json` frees a tree in one depth-first pass. nlohmann's own destructor
-// avoids recursion by moving every child into a heap stack first, which costs more
-// than the frees themselves for an object the size of a Pod.
 #pragma once
 
 #include <optional>
@@ -32,9 +28,5 @@ std::optional<json> read_json(std::string_view text);
 // read_json, else nlohmann's parser without exceptions: a discarded value
 // (is_discarded()) when `text` is not JSON.
 json read_json_or_discarded(std::string_view text);
-
-// Frees `j`'s children depth-first and leaves `j` null. Trees deeper than a few hundred
-// levels are left below that depth to nlohmann's destructor, which does not recurse.
-void release_json(json& j) noexcept;
 
 }  // namespace ktk::core

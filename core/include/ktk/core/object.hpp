@@ -23,7 +23,6 @@
 
 #include "ktk/core/gvk.hpp"
 #include "ktk/core/json.hpp"
-#include "ktk/core/json_reader.hpp"
 
 namespace ktk::core {
 
@@ -50,12 +49,7 @@ class object {
   object(object&& o) noexcept : j_(std::move(o.j_)), text_(o.text_.exchange(nullptr)) {}
   object& operator=(const object& o);
   object& operator=(object&& o) noexcept;
-  // Frees the document depth-first (release_json): a Pod's tree goes in about two
-  // thirds of the time nlohmann's own destructor takes.
-  ~object() {
-    delete text_.load(std::memory_order_relaxed);
-    release_json(j_);
-  }
+  ~object() { delete text_.load(std::memory_order_relaxed); }
 
   const json& data() const noexcept { return j_; }
   json& data() noexcept {
