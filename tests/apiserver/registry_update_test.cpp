@@ -170,6 +170,57 @@ TEST_F(RegistryUpdate, APodStatusWriteIsValidatedAsKubeValidatesIt) {
   EXPECT_TRUE(reg.update(pods, {"default", "retry"}, std::move(again), {.subresource = "status"}));
 }
 
+// validatePodIPs / validateHostIPs: valid addresses, one per family, no duplicates, and
+// hostIPs[0] is hostIP; and the v1 conversion that makes podIP / hostIP authoritative.
+TEST_F(RegistryUpdate, APodStatusWriteChecksItsPodAndHostIPs) {
+  must_create(pods, "default", pod("net"));
+  auto write_status = [&](json status) {
+    object st = edit(pods, "default", "net");
+    st.data()["status"] = std::move(status);
+    return reg.update(pods, {"default", "net"}, std::move(st), {.subresource = "status"});
+  };
+  auto ips = [](std::initializer_list<const char*> list) {
+    json a = json::array();
+    for (const char* ip : list) a.push_back({{"ip", ip}});
+    return a;
+  };
+  auto ok = write_status({{"podIP", "10.0.0.1"}, {"podIPs", ips({"10.0.0.1", "fd00::1"})}, {"hostIP", "192.168.1.2"},
+                          {"hostIPs", ips({"192.168.1.2", "2001:db8::2"})}});
+  ASSERT_TRUE(ok) << ok.error().message();
+  ok = write_status({{"podIPs", ips({"010.000.0.1"})}, {"hostIP", "::ffff:10.1.1.1"}, {"hostIPs", ips({"::ffff:10.1.1.1"})}});
+  ASSERT_TRUE(ok) << "IPv4 octets with leading zeros and an IPv4-mapped IPv6 address are IPs: " << ok.error().message();
+  EXPECT_EQ((*ok)->data()["status"]["podIP"], "010.000.0.1") << "podIP is written back as podIPs[0]";
+
+  // As the v1 conversion does: a podIP / hostIP that is set wins over a list that
+  // starts elsewhere, and an empty list gets it.
+  ok = write_status({{"podIP", "10.0.0.9"}, {"podIPs", ips({"10.0.0.1", "fd00::1"})}, {"hostIP", "10.1.1.1"}});
+  ASSERT_TRUE(ok) << ok.error().message();
+  EXPECT_EQ((*ok)->data()["status"]["podIPs"], ips({"10.0.0.9"}));
+  EXPECT_EQ((*ok)->data()["status"]["hostIPs"], ips({"10.1.1.1"}));
+
+  auto refused = write_status({{"podIPs", ips({"10.0.0.1", "10.0.0.2", "10.0.0.1", "not-an-ip"})},
+                               {"hostIPs", ips({"10.1.1.2", "fd00::2", "fd00::2"})}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), 422);
+  const std::string& m = refused.error().message();
+  for (const char* want :
+       {"status.podIPs[3]: Invalid value: \"not-an-ip\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+        "status.podIPs: Invalid value: []core.PodIP{core.PodIP{IP:\"10.0.0.1\"}, core.PodIP{IP:\"10.0.0.2\"}, "
+        "core.PodIP{IP:\"10.0.0.1\"}, core.PodIP{IP:\"not-an-ip\"}}: may specify no more than one IP for each IP family",
+        "status.podIPs[2]: Duplicate value: core.PodIP{IP:\"10.0.0.1\"}",
+        "status.hostIPs[0].ip: Invalid value: \"10.1.1.2\": must be equal to `hostIP`",
+        "status.hostIPs[2]: Duplicate value: core.HostIP{IP:\"fd00::2\"}",
+        "status.hostIPs: Invalid value: []core.HostIP{"}) {
+    EXPECT_NE(m.find(want), std::string::npos) << want << "\n in: " << m;
+  }
+  // Go's order: podIPs (addresses, families, duplicates), then hostIPs (hostIP,
+  // addresses, duplicates, families).
+  EXPECT_LT(m.find("status.podIPs[3]"), m.find("status.podIPs: "));
+  EXPECT_LT(m.find("status.podIPs: "), m.find("status.podIPs[2]"));
+  EXPECT_LT(m.find("status.podIPs[2]"), m.find("status.hostIPs[0].ip"));
+  EXPECT_LT(m.find("status.hostIPs[2]"), m.find("status.hostIPs: "));
+}
+
 TEST_F(RegistryUpdate, StatusOfAKindWithoutItIsNotFound) {
   must_create(configmaps, "default", configmap("x"));
   EXPECT_TRUE(fails_with(reg.update(configmaps, {"default", "x"}, configmap("x"), {.subresource = "status"}), 404,

@@ -2,7 +2,11 @@
 // plus what the admission plugins every cluster runs would add on create:
 // ServiceAccount (serviceAccountName "default"), Priority (priority 0,
 // PreemptLowerPriority) and DefaultTolerationSeconds (not-ready / unreachable, 300s).
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "checks.hpp"
 #include "pod_spec.hpp"
@@ -30,6 +34,96 @@ void add_default_tolerations(json& spec) {
   for (const char* key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
     if (tolerates(tols, key)) continue;
     tols.push_back({{"key", key}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}});
+  }
+}
+
+// The IP family of an address as netutils.ParseIPSloppy reads it (IPv4 octets may have
+// leading zeros; an IPv4-mapped IPv6 address counts as IPv4); 0 when it is none.
+int status_ip_family(const std::string& s) {
+  if (s.find(':') == std::string::npos) {
+    int octets = 0;
+    std::size_t i = 0;
+    while (i <= s.size()) {
+      std::size_t start = i;
+      unsigned v = 0;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && v <= 255) v = v * 10 + (s[i++] - '0');
+      if (i == start || v > 255) return 0;
+      ++octets;
+      if (i == s.size()) break;
+      if (s[i] != '.' || octets == 4) return 0;
+      ++i;
+    }
+    return octets == 4 ? 4 : 0;
+  }
+  unsigned char b[16];
+  if (inet_pton(AF_INET6, s.c_str(), b) != 1) return 0;
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::equal(mapped, mapped + 12, b) ? 4 : 6;
+}
+
+// What the v1 → internal → v1 conversion of a PodStatus does to its addresses: a
+// podIP / hostIP that is set is authoritative (the list becomes that one address when
+// it is empty or starts with another), and podIP is written back as podIPs[0].
+void convert_status_ips(json& status) {
+  for (const char* single : {"podIP", "hostIP"}) {
+    const std::string list = std::string(single) + "s";
+    const std::string ip = get_string(status, single);
+    const json& ips = member(status, list);
+    const bool empty = !ips.is_array() || ips.empty();
+    if (!ip.empty() && (empty || get_string(ips[0], "ip") != ip)) status[list] = json::array({{{"ip", ip}}});
+  }
+  const json& pod_ips = member(status, "podIPs");
+  if (pod_ips.is_array() && !pod_ips.empty()) status["podIP"] = get_string(pod_ips[0], "ip");
+}
+
+// Go's %#v of a PodIP / HostIP and of a list of them, as field errors print values.
+std::string go_ip_struct(const std::string& go_type, const std::string& ip) {
+  return go_type + "{IP:" + core::quote(ip) + "}";
+}
+
+// validatePodIPs / validateHostIPs: each address valid, and more than one only as a
+// dual-stack pair without duplicates. `list` is "podIPs" or "hostIPs".
+void status_ip_checks(const json& status, const std::string& list, const std::string& go_type, field_errors& errs) {
+  const json& ips = member(status, list);
+  if (!ips.is_array() || ips.empty()) return;
+  const std::string path = "status." + list;
+  if (list == "hostIPs" && get_string(ips[0], "ip") != get_string(status, "hostIP")) {
+    errs.push_back(field_error::invalid(path + "[0].ip", core::quote(get_string(ips[0], "ip")), "must be equal to `hostIP`"));
+  }
+  std::vector<std::string> addrs;
+  for (std::size_t i = 0; i < ips.size(); ++i) {
+    addrs.push_back(get_string(ips[i], "ip"));
+    if (status_ip_family(addrs.back()) == 0) {
+      errs.push_back(field_error::invalid(path + "[" + std::to_string(i) + "]", core::quote(addrs.back()),
+                                          "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+    }
+  }
+  if (addrs.size() < 2) return;
+  std::string all = "[]" + go_type + "{";
+  for (std::size_t i = 0; i < addrs.size(); ++i) all += (i ? ", " : "") + go_ip_struct(go_type, addrs[i]);
+  all += "}";
+  // netutils.IsDualStackIPStrings: at least one address of each family (an unparsable
+  // one makes it fail too).
+  bool v4 = false, v6 = false, unparsable = false;
+  for (const auto& a : addrs) {
+    const int fam = status_ip_family(a);
+    v4 |= fam == 4;
+    v6 |= fam == 6;
+    unparsable |= fam == 0;
+  }
+  const bool one_per_family = !unparsable && v4 && v6 && addrs.size() == 2;
+  // validatePodIPs reports the families first, validateHostIPs the duplicates first.
+  if (list == "podIPs" && !one_per_family) {
+    errs.push_back(field_error::invalid(path, all, "may specify no more than one IP for each IP family"));
+  }
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < addrs.size(); ++i) {
+    if (!seen.insert(addrs[i]).second) {
+      errs.push_back(field_error::duplicate(path + "[" + std::to_string(i) + "]", go_ip_struct(go_type, addrs[i])));
+    }
+  }
+  if (list == "hostIPs" && !one_per_family) {
+    errs.push_back(field_error::invalid(path, all, "may specify no more than one IP for each IP family"));
   }
 }
 
@@ -228,6 +322,7 @@ class pod_strategy final : public strategy {
   void prepare_for_status_update(object& obj, const object& old) const override {
     json& status = obj.data()["status"];
     if (!status.is_object()) status = json::object();
+    convert_status_ips(status);
     if (get_string(status, "qosClass").empty()) {
       if (const json* q = get(member(old.data(), "status"), "qosClass")) status["qosClass"] = *q;
     }
@@ -270,6 +365,8 @@ class pod_strategy final : public strategy {
     // The kubelet never restarts ephemeral containers: as if restartPolicy were Never.
     state_transitions(member(st, "ephemeralContainerStatuses"), member(old_st, "ephemeralContainerStatuses"),
                       "status.ephemeralContainerStatuses", "Never", nullptr, errs);
+    status_ip_checks(st, "podIPs", "core.PodIP", errs);
+    status_ip_checks(st, "hostIPs", "core.HostIP", errs);
     return errs;
   }
 
