@@ -7,6 +7,8 @@
 
 #include <random>
 
+#include "random_json.hpp"
+
 namespace {
 
 using ktk::core::read_json;
@@ -96,38 +98,10 @@ TEST(JsonReader, a_kubernetes_object_takes_the_fast_path) {
 }
 
 // Random documents through nlohmann's dump and back.
-json random_value(std::mt19937& rng, int depth) {
-  std::uniform_int_distribution<int> pick(0, depth > 4 ? 5 : 7);
-  switch (pick(rng)) {
-    case 0: return nullptr;
-    case 1: return rng() % 2 == 0;
-    case 2: return static_cast<std::int64_t>(rng()) - (1LL << 31);
-    case 3: return static_cast<std::uint64_t>(rng()) << 32 | rng();
-    case 4: return std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
-    case 5: {
-      static const std::vector<std::string> pieces = {"a", "b", "\"", "\\", "/", "\n", "\t", "\x01", " ",
-                                                      "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
-      std::string s;
-      for (int i = 0, n = static_cast<int>(rng() % 12); i < n; ++i) s += pieces[rng() % pieces.size()];
-      return s;
-    }
-    case 6: {
-      json a = json::array();
-      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) a.push_back(random_value(rng, depth + 1));
-      return a;
-    }
-    default: {
-      json o = json::object();
-      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) o["k" + std::to_string(rng() % 7)] = random_value(rng, depth + 1);
-      return o;
-    }
-  }
-}
-
 TEST(JsonReader, random_documents_round_trip) {
   std::mt19937 rng(42);
   for (int i = 0; i < 2000; ++i) {
-    auto v = random_value(rng, 0);
+    auto v = ktk::testing::random_json(rng);
     check(v.dump(-1, ' ', false, json::error_handler_t::replace));  // UTF-8 as it is
     check(v.dump(-1, ' ', true, json::error_handler_t::replace));   // \uXXXX escapes, surrogate pairs
     check(v.dump(2));                                                // whitespace

@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "random_json.hpp"
+
 namespace {
 
 using ktk::core::json_text_replacing_invalid_utf8;
@@ -70,38 +72,10 @@ TEST(JsonWriter, a_kubernetes_object) {
       "terminationGracePeriodSeconds":30,"priority":-1,"ratio":0.25,"empty":{},"none":[]}})"));
 }
 
-json random_value(std::mt19937& rng, int depth) {
-  std::uniform_int_distribution<int> pick(0, depth > 4 ? 5 : 7);
-  switch (pick(rng)) {
-    case 0: return nullptr;
-    case 1: return rng() % 2 == 0;
-    case 2: return static_cast<std::int64_t>(rng()) - (1LL << 31);
-    case 3: return static_cast<std::uint64_t>(rng()) << 32 | rng();
-    case 4: return std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
-    case 5: {
-      static const std::vector<std::string> pieces = {"a", "b", "\"", "\\", "/", "\n", "\t", "\x01", "\x1f", " ",
-                                                      "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
-      std::string s;
-      for (int i = 0, n = static_cast<int>(rng() % 12); i < n; ++i) s += pieces[rng() % pieces.size()];
-      return s;
-    }
-    case 6: {
-      json a = json::array();
-      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) a.push_back(random_value(rng, depth + 1));
-      return a;
-    }
-    default: {
-      json o = json::object();
-      for (int i = 0, n = static_cast<int>(rng() % 5); i < n; ++i) o["k" + std::to_string(rng() % 7)] = random_value(rng, depth + 1);
-      return o;
-    }
-  }
-}
-
 TEST(JsonWriter, random_documents) {
   std::mt19937 rng(7);
   for (int i = 0; i < 3000; ++i) {
-    check(random_value(rng, 0));
+    check(ktk::testing::random_json(rng));
     if (HasFailure()) return;
   }
 }
