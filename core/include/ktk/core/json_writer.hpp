@@ -4,8 +4,8 @@
 // cached on the stored snapshot and shared by every response and watcher), and every
 // request body a REST client sends is serialised too. nlohmann's serializer writes
 // through a virtual output adapter and runs each string byte through a UTF-8 decoder.
-// `write_json` appends the same text as nlohmann's compact dump(), about three times
-// faster: the same escapes (\" \\ \b \f \n \r \t, other control characters as \u00xx,
+// `write_json` appends the same text as nlohmann's compact dump(), about twice as
+// fast: the same escapes (\" \\ \b \f \n \r \t, other control characters as \u00xx,
 // everything else as it is), keys in the object's (sorted) order, numbers as nlohmann
 // prints them. It answers false for what it leaves to nlohmann — strings that are not
 // well-formed UTF-8 (nlohmann either throws or replaces them, as the caller asks),
