@@ -665,6 +665,11 @@ TEST_F(hostile_test, thousands_of_idle_connections_neither_stop_service_nor_outl
 }
 
 TEST_F(hostile_test, running_out_of_descriptors_neither_spins_nor_stops_service) {
+#ifdef KTK_SANITIZE_UNDEFINED
+  // UBSan's vptr check tests memory readability through a pipe(); with no descriptor
+  // left it fails and reports a type mismatch in Asio's scheduler that is not there.
+  GTEST_SKIP() << "UBSan's vptr check needs file descriptors, which this test takes away";
+#endif
   start();
   rlimit old{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
