@@ -400,6 +400,9 @@ result<object_ptr> fake_client::create_subresource(const gvk& kind, const object
   const gvr& r = (*info)->resource;
   if (auto i = impl_->intercept({"create", r, key.namespace_, key.name, std::string(subresource)}); !i) return i.error();
   if (auto s = impl_->scope_check(**info, key.namespace_, false); !s) return s.error();
+  if (subresource == "token" && r == gvr{"", "v1", "serviceaccounts"}) {
+    return reg_->request_token(key, std::move(body), to_registry(opts));
+  }
   if (subresource != "binding" || r != gvr{"", "v1", "pods"}) {
     return api_error(404, core::reason::not_found, "the server could not find the requested resource");
   }

@@ -1,10 +1,12 @@
 // kubectl_auth_ctest.cpp — kubectl against `ktk serve --tls --authorization-mode RBAC
 // --token-auth-file F`: `kubectl auth can-i` (SelfSubjectAccessReview) and `--list`
 // (SelfSubjectRulesReview), kube's Forbidden and Unauthorized errors as kubectl prints
-// them, bindings made with `kubectl create rolebinding`, and impersonation (`--as`).
+// them, bindings made with `kubectl create rolebinding`, impersonation (`--as`), and
+// service account tokens from `kubectl create token` used as kubectl's --token.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -32,7 +34,7 @@ class kubectl_auth : public ::testing::Test {
                                           "bob-token,bob,b-1,robots\n";
     server_ = std::make_unique<serve_process>(std::vector<std::string>{
         "--tls", "--authorization-mode", "RBAC", "--token-auth-file", (dir_ / "tokens.csv").string()});
-    for (const char* ns : {"ns-a", "ns-b", "ns-c", "ns-d", "ns-e"}) {
+    for (const char* ns : {"ns-a", "ns-b", "ns-c", "ns-d", "ns-e", "ns-sa"}) {
       auto r = kubectl({"create", "namespace", ns});
       EXPECT_EQ(r.exit_code, 0) << r.err;
     }
@@ -169,6 +171,53 @@ TEST_F(kubectl_auth, whoami_where_kubectl_has_it) {
   EXPECT_EQ(j["status"]["userInfo"]["username"], "alice");
   EXPECT_EQ(j["status"]["userInfo"]["uid"], "a-1");
   EXPECT_EQ(j["status"]["userInfo"]["groups"], nlohmann::json({"devs", "qa", "system:authenticated"}));
+}
+
+// `kubectl create token` (kubectl 1.24+): a TokenRequest whose token kubectl can then
+// use; RBAC applies to the service account, and the token ends with it.
+TEST_F(kubectl_auth, create_token_gives_a_token_that_acts_as_the_service_account) {
+  if (minor() < 24) GTEST_SKIP() << "kubectl create token needs kubectl 1.24+";
+  ASSERT_EQ(kubectl({"create", "serviceaccount", "robot", "-n", "ns-sa"}).exit_code, 0);
+  auto t = kubectl({"create", "token", "robot", "-n", "ns-sa", "--duration=20m"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const std::string token = t.out.substr(0, t.out.find('\n'));
+  ASSERT_EQ(std::count(token.begin(), token.end(), '.'), 2) << t.out;
+
+  auto get = kubectl({"get", "pods", "-n", "ns-sa"}, token);
+  EXPECT_NE(get.exit_code, 0);
+  EXPECT_TRUE(contains(get.err, "pods is forbidden: User \"system:serviceaccount:ns-sa:robot\" cannot list resource "
+                                "\"pods\" in API group \"\" in the namespace \"ns-sa\""))
+      << get.err;
+  // A group binding: every service account of the namespace may view it.
+  ASSERT_EQ(kubectl({"create", "rolebinding", "sa-view", "--clusterrole=view", "--group=system:serviceaccounts:ns-sa",
+                     "-n", "ns-sa"})
+                .exit_code,
+            0);
+  auto ok = kubectl({"get", "pods", "-n", "ns-sa"}, token);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(kubectl({"auth", "can-i", "list", "pods", "-n", "ns-sa"}, token).out, "yes\n");
+  EXPECT_EQ(kubectl({"auth", "can-i", "delete", "pods", "-n", "ns-sa"}, token).out, "no\n");
+
+  if (minor() >= 28) {
+    auto who = kubectl({"auth", "whoami", "-o", "json"}, token);
+    ASSERT_EQ(who.exit_code, 0) << who.err;
+    auto j = nlohmann::json::parse(who.out);
+    EXPECT_EQ(j["status"]["userInfo"]["username"], "system:serviceaccount:ns-sa:robot");
+    EXPECT_EQ(j["status"]["userInfo"]["groups"],
+              nlohmann::json({"system:serviceaccounts", "system:serviceaccounts:ns-sa", "system:authenticated"}));
+  }
+
+  auto short_lived = kubectl({"create", "token", "robot", "-n", "ns-sa", "--duration=1m"});
+  EXPECT_NE(short_lived.exit_code, 0);
+  EXPECT_TRUE(contains(short_lived.err, "may not specify a duration less than 10 minutes")) << short_lived.err;
+  auto ghost = kubectl({"create", "token", "ghost", "-n", "ns-sa"});
+  EXPECT_NE(ghost.exit_code, 0);
+  EXPECT_TRUE(contains(ghost.err, "serviceaccounts \"ghost\" not found")) << ghost.err;
+
+  ASSERT_EQ(kubectl({"delete", "serviceaccount", "robot", "-n", "ns-sa"}).exit_code, 0);
+  auto after = kubectl({"get", "pods", "-n", "ns-sa"}, token);
+  EXPECT_NE(after.exit_code, 0);
+  EXPECT_TRUE(contains(after.err, "error: You must be logged in to the server")) << after.err;
 }
 
 }  // namespace

@@ -49,6 +49,16 @@ TEST(python, rbac) {
   std::filesystem::remove_all(dir);
 }
 
+// Service account tokens (TokenRequest) used as the Python client's bearer token.
+TEST(python, service_account_token) {
+  auto dir = std::filesystem::temp_directory_path() / ("ktk-python-sa-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "tokens.csv") << "alice-token,alice,a-1,\"devs\"\n";
+  run_scenario("service_account_token",
+               {"--tls", "--authorization-mode", "RBAC", "--token-auth-file", (dir / "tokens.csv").string()});
+  std::filesystem::remove_all(dir);
+}
+
 // Core objects and error bodies.
 TEST(python, version) { run_scenario("version"); }
 TEST(python, configmap_crud) { run_scenario("configmap_crud"); }

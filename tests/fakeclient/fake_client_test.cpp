@@ -1,5 +1,6 @@
 #include "ktk/fakeclient/fake_client.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -337,7 +338,27 @@ TEST(FakeClient, RecordActionsCanBeTurnedOff) {
   EXPECT_EQ(c->actions().size(), 1u);
 }
 
-TEST(FakeClient, BindingIsTheOnlySubresourceToCreate) {
+TEST(FakeClient, ServiceAccountTokensAreIssuedAsTheServerIssuesThem) {
+  const ktk::core::gvk sa_kind{"", "v1", "ServiceAccount"};
+  object sa("v1", "ServiceAccount");
+  sa.set_name("robot");
+  sa.set_namespace("default");
+  auto c = fc::builder().with_object(std::move(sa)).build();
+  object req("authentication.k8s.io/v1", "TokenRequest");
+  req.data()["spec"] = {{"expirationSeconds", 1200}};
+  auto r = c->create_subresource(sa_kind, {"default", "robot"}, "token", std::move(req));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ((*r)->kind(), "TokenRequest");
+  EXPECT_EQ((*r)->data()["spec"]["expirationSeconds"], 1200);
+  const std::string token = (*r)->data()["status"].value("token", "");
+  EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2) << token;
+  auto missing = c->create_subresource(sa_kind, {"default", "ghost"}, "token", object("authentication.k8s.io/v1", "TokenRequest"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(), "serviceaccounts \"ghost\" not found");
+  EXPECT_EQ(c->actions().back().subresource, "token");
+}
+
+TEST(FakeClient, OtherSubresourcesCannotBeCreated) {
   auto c = fc::builder().with_object(pod("default", "p")).build();
   object binding("v1", "Binding");
   binding.set_name("p");

@@ -1,6 +1,7 @@
 // authenticator.cpp — token and certificate identities.
 #include "auth/authenticator.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -22,11 +23,41 @@ authenticator::authenticator(const std::vector<std::string>& admin_tokens, const
   for (const auto& u : users) tokens_[u.token] = std::make_shared<const user_info>(with_authenticated(u.user));
 }
 
+namespace {
+
+// Three base64url parts: what a JWT looks like (a static token may look so too; the
+// static table is asked first).
+bool looks_like_jwt(std::string_view token) { return std::count(token.begin(), token.end(), '.') == 2; }
+
+}  // namespace
+
 user_ptr authenticator::by_token(std::string_view token) const {
   if (token.empty()) return nullptr;
-  std::shared_lock lock(mu_);
-  auto it = tokens_.find(std::string(token));
-  return it == tokens_.end() ? nullptr : it->second;
+  {
+    std::shared_lock lock(mu_);
+    auto it = tokens_.find(std::string(token));
+    if (it != tokens_.end()) return it->second;
+  }
+  if (service_accounts_ == nullptr || !looks_like_jwt(token)) return nullptr;
+  auto r = service_accounts_->review_token(token);
+  if (!r) return nullptr;
+  return std::make_shared<const user_info>(with_authenticated(std::move(r->user)));
+}
+
+authenticator::review_answer authenticator::review(std::string_view token,
+                                                   const std::vector<std::string>& audiences) const {
+  if (token.empty()) return {.error = "token is empty"};
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = tokens_.find(std::string(token)); it != tokens_.end()) {
+      return {.user = it->second, .audiences = audiences};
+    }
+  }
+  if (service_accounts_ == nullptr || !looks_like_jwt(token)) return {.error = "invalid bearer token"};
+  auto r = service_accounts_->review_token(token, audiences);
+  if (!r) return {.error = r.error().message()};
+  return {.user = std::make_shared<const user_info>(with_authenticated(std::move(r->user))),
+          .audiences = std::move(r->audiences)};
 }
 
 std::string_view authenticator::bearer(std::string_view authorization) {

@@ -1,7 +1,9 @@
 // auth/authenticator.hpp — private: bearer tokens and client certificates → user_info.
 //
-// Tokens can be added while the server runs (envtest's add_user). Every identity it
-// hands out carries system:authenticated. With authentication off every request acts
+// Tokens can be added while the server runs (envtest's add_user). Service account
+// tokens (JWTs from serviceaccounts/{name}/token) are checked by the registry that
+// issued them, on every request, so a deleted service account or bound Pod ends them
+// at once. Every identity it hands out carries system:authenticated. With authentication off every request acts
 // as system:admin in system:masters, which is what a plain `ktk serve` has always let
 // a client do.
 //
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "ktk/apiserver/auth.hpp"
+#include "ktk/apiserver/registry.hpp"
 
 namespace ktk::apiserver::auth {
 
@@ -33,6 +36,17 @@ class authenticator {
 
   // The identity of a token; null when the token is unknown.
   user_ptr by_token(std::string_view token) const;
+  // As by_token, for a TokenReview: the audiences the token is good for among
+  // `audiences` (the issuer when empty; a static token is good for any), or why not.
+  struct review_answer {
+    user_ptr user{};
+    std::vector<std::string> audiences{};
+    std::string error{};
+  };
+  review_answer review(std::string_view token, const std::vector<std::string>& audiences) const;
+  // Service account tokens are those `reg` issued (null: none are accepted). `reg`
+  // must outlive this.
+  void accept_service_account_tokens(const registry* reg) { service_accounts_ = reg; }
   // The token of an "Authorization: Bearer TOKEN" header value; empty when it is not one.
   static std::string_view bearer(std::string_view authorization);
   // A verified client certificate's subject: CN → name, each O → a group.
@@ -47,6 +61,7 @@ class authenticator {
  private:
   bool enabled_;
   bool client_certificates_;
+  const registry* service_accounts_ = nullptr;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, user_ptr> tokens_;  // guarded by mu_
 };

@@ -68,6 +68,11 @@ std::vector<json> cluster_roles() {
       cluster_role("system:public-info-viewer",
                    {{{"nonResourceURLs", {"/healthz", "/livez", "/readyz", "/version", "/version/"}},
                      {"verbs", {"get"}}}}),
+      cluster_role("system:service-account-issuer-discovery",
+                   {{{"nonResourceURLs",
+                      {"/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks",
+                       "/openid/v1/jwks/"}},
+                     {"verbs", {"get"}}}}),
       cluster_role("system:basic-user",
                    {rule({"authorization.k8s.io"}, {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}, {"create"}),
                     rule({"authentication.k8s.io"}, {"selfsubjectreviews"}, {"create"})}),
@@ -85,6 +90,7 @@ std::vector<json> cluster_roles() {
                           "replicationcontrollers/scale", "secrets", "serviceaccounts", "services",
                           "services/proxy"},
                          write),
+                    rule({""}, {"serviceaccounts/token"}, {"create"}),
                     rule({""}, {"secrets"}, read),
                     rule({"apps"}, {"daemonsets", "deployments", "deployments/rollback", "deployments/scale",
                                     "replicasets", "replicasets/scale", "statefulsets", "statefulsets/scale"},
@@ -120,6 +126,7 @@ void ensure_bootstrap_policy(registry& reg) {
   create(bindings, cluster_role_binding("cluster-admin", {"system:masters"}));
   create(bindings, cluster_role_binding("system:discovery", {"system:authenticated"}));
   create(bindings, cluster_role_binding("system:basic-user", {"system:authenticated"}));
+  create(bindings, cluster_role_binding("system:service-account-issuer-discovery", {"system:serviceaccounts"}));
   create(bindings, cluster_role_binding("system:public-info-viewer", {"system:authenticated", "system:unauthenticated"}));
 }
 

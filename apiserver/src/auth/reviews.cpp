@@ -151,10 +151,19 @@ core::result<json> answer(const std::string& resource, const std::string& ns, js
   }
   if (resource == "tokenreviews") {
     const std::string token = string_at(spec, "token");
-    user_ptr u = ctx.authn ? ctx.authn->by_token(token) : nullptr;
+    std::vector<std::string> audiences;
+    if (auto aud = spec.find("audiences"); aud != spec.end() && aud->is_array()) {
+      for (const auto& a : *aud) {
+        if (a.is_string()) audiences.push_back(a.get<std::string>());
+      }
+    }
+    auto answer = ctx.authn ? ctx.authn->review(token, audiences)
+                            : authenticator::review_answer{.error = token.empty() ? "token is empty"
+                                                                                  : "invalid bearer token"};
+    const user_ptr& u = answer.user;
     json st = {{"authenticated", u != nullptr}, {"user", u ? user_json(*u) : json::object()}};
-    if (auto aud = spec.find("audiences"); aud != spec.end() && aud->is_array() && u) st["audiences"] = *aud;
-    if (!u) st["error"] = token.empty() ? "token is empty" : "invalid bearer token";
+    if (u && !answer.audiences.empty()) st["audiences"] = answer.audiences;
+    if (!u) st["error"] = answer.error;
     obj["status"] = st;
     return obj;
   }

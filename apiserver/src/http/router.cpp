@@ -79,6 +79,21 @@ routed router::route(const request& req, const user_info& user) const {
     if (!is_read(req)) return method_not_allowed();
     return handle_openapi(req);
   }
+  // Service account issuer discovery: what an OIDC relying party (a cloud's workload
+  // identity, Vault) reads to check this server's service account tokens.
+  if (p == "/.well-known/openid-configuration" || p == "/.well-known/openid-configuration/") {
+    if (!is_read(req)) return method_not_allowed();
+    json config = {{"issuer", reg_.service_account_issuer()},
+                   {"jwks_uri", opts_.server_url + "/openid/v1/jwks"},
+                   {"response_types_supported", {"id_token"}},
+                   {"subject_types_supported", {"public"}},
+                   {"id_token_signing_alg_values_supported", {reg_.service_account_jwks()["keys"][0]["alg"]}}};
+    return json_response(config, pretty);
+  }
+  if (p == "/openid/v1/jwks" || p == "/openid/v1/jwks/") {
+    if (!is_read(req)) return method_not_allowed();
+    return json_response(reg_.service_account_jwks(), pretty, "application/jwk-set+json");
+  }
   auto seg = split_path(p);
   if (seg.empty()) {
     if (!is_read(req)) return method_not_allowed();

@@ -28,6 +28,8 @@ namespace ktk::apiserver::http {
 
 struct router_options {
   std::string server_address;  // "127.0.0.1:PORT", for /api's serverAddressByClientCIDRs
+  // "https://127.0.0.1:PORT": where /.well-known/openid-configuration says the keys are.
+  std::string server_url{};
   std::chrono::seconds max_watch_timeout{1800};
   // Authorization: null = every request may do anything; otherwise the RBAC authorizer
   // decides each request (after impersonation) and answers 403 Forbidden.

@@ -51,8 +51,9 @@ class resource_request {
 
     const bool collection = rp_.name.empty();
     if (collection && !rp_.subresource.empty()) return not_found_page();
+    const bool token = rp_.subresource == "token" && info_->resource == core::gvr{"", "v1", "serviceaccounts"};
     if (!rp_.subresource.empty() && rp_.subresource != "status" && rp_.subresource != "scale" &&
-        rp_.subresource != "binding") {
+        rp_.subresource != "binding" && !token) {
       return not_found_page();
     }
     // A namespaced resource's objects live under /namespaces/{ns}/; only list and
@@ -63,6 +64,7 @@ class resource_request {
     const auto& m = req_.method;
 
     if (m == "GET" || m == "HEAD") {
+      if (token) return method_not_allowed();
       if (watch_param(req_) || rp_.legacy_watch) return watch(ns);
       if (collection) return list(ns);
       auto o = get_options_of(req_);
@@ -73,10 +75,13 @@ class resource_request {
     if (m == "POST") {
       if (collection) return info_->namespaced && !rp_.has_namespace ? method_not_allowed() : create(ns);
       if (rp_.subresource == "binding") return bind(key);
+      if (token) return request_token(key);
       return method_not_allowed();
     }
-    if (m == "PUT") return collection || rp_.subresource == "binding" ? method_not_allowed() : update(key);
-    if (m == "PATCH") return collection || rp_.subresource == "binding" ? method_not_allowed() : patch(key);
+    // binding and token take a POST only.
+    const bool create_only = rp_.subresource == "binding" || token;
+    if (m == "PUT") return collection || create_only ? method_not_allowed() : update(key);
+    if (m == "PATCH") return collection || create_only ? method_not_allowed() : patch(key);
     if (m == "DELETE") {
       if (!rp_.subresource.empty()) return method_not_allowed();
       if (collection) return info_->namespaced && !rp_.has_namespace ? method_not_allowed() : delete_collection(ns);
@@ -190,6 +195,15 @@ class resource_request {
     // kube-apiserver answers a binding with a Status Success.
     json st = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"}, {"code", 201}};
     return response{.status = 201, .body = st.dump()};
+  }
+
+  // serviceaccounts/{name}/token: the TokenRequest with its token, 201 as kube answers.
+  routed request_token(const core::object_key& key) {
+    auto w = write_opts();
+    if (!w) return error_response(w.error());
+    auto obj = body_object();
+    if (!obj) return error_response(obj.error());
+    return object_or_error(reg_.request_token(key, std::move(*obj), *w), 201);
   }
 
   routed update(const core::object_key& key) {

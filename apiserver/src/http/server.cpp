@@ -36,6 +36,7 @@ class server::impl {
       : reg_(reg),
         opts_(std::move(opts)),
         authn_(opts_.auth.tokens, opts_.auth.users, opts_.auth.client_certificates) {
+    authn_.accept_service_account_tokens(&reg_);
     for (unsigned i = 0; i < std::max(1u, opts_.io_threads); ++i) contexts_.push_back(std::make_unique<net::io_context>());
     acceptor_.emplace(net::make_strand(*contexts_[0]));
     accept_retry_.emplace(acceptor_->get_executor());
@@ -57,8 +58,10 @@ class server::impl {
       rbac_.emplace(reg_);
       escalation_.emplace(*rbac_);
     }
+    url_ = (opts_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
     router_ = std::make_unique<http::router>(
         reg_, http::router_options{.server_address = host + ":" + std::to_string(port_),
+                                   .server_url = url_,
                                    .max_watch_timeout = opts_.max_watch_timeout,
                                    .rbac = rbac_ ? &*rbac_ : nullptr,
                                    .authn = authn_.enabled() ? &authn_ : nullptr,
@@ -75,7 +78,6 @@ class server::impl {
         ssl_->set_verify_mode(net::ssl::verify_peer);
       }
     }
-    url_ = (opts_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
     started_ = true;
     // An io_context makes its reactor (eventfd, epoll, timerfd) on first use: make each
     // now, while descriptors are there, not in the accept loop once they may have run

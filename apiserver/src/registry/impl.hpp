@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "admission/dispatcher.hpp"
+#include "auth/token_signer.hpp"
 #include "handler.hpp"
 #include "ktk/apiserver/registry.hpp"
 #include "ktk/core/apply.hpp"
@@ -97,6 +98,12 @@ class registry::impl {
   result<object_ptr> update_scale(const detail::resource_handler& h, const object_key& key, const object& scale,
                                   const write_options& o);
   result<object_ptr> bind(const object_key& pod, const object& binding, const write_options& o);
+
+  // --- service account tokens (registry_tokens.cpp) ---
+  // Signs and checks them; a copy of the registry shares it, so its tokens hold there too.
+  std::shared_ptr<auth::token_signer> signer;
+  result<object_ptr> request_token(const object_key& sa, object&& request, const write_options& o);
+  result<token_review> review_token(std::string_view token, const std::vector<std::string>& audiences) const;
 
   // --- delete (registry_delete.cpp) ---
   result<delete_result> remove(const detail::resource_handler& h, const object_key& key, const delete_options& o);

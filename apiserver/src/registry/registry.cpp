@@ -46,6 +46,7 @@ registry::impl::impl(registry_options o) : opts(std::move(o)) {
     add_handler(std::move(h));
   }
   admission = std::make_unique<admission::dispatcher>(*store, mapper);
+  signer = std::make_shared<auth::token_signer>(opts.service_account_signing_key_pem);
 }
 
 result<handler_ptr> registry::impl::handler(const gvr& r) const {
@@ -387,6 +388,7 @@ std::unique_ptr<registry> registry::copy(core::clock* clock) const {
   o.create_default_namespaces = false;  // copied with the rest
   if (clock != nullptr) o.clock = clock;
   auto out = std::make_unique<registry>(std::move(o));
+  out->impl_->signer = impl_->signer;
   out->impl_->sync_crds();
   impl_->copy_bookkeeping_to(*out->impl_);
   return out;

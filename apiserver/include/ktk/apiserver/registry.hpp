@@ -2,7 +2,7 @@
 //
 // The registry is kube-apiserver's request handling without the HTTP: verbs on
 // resources (get, list, watch, create, update, patch, delete, deletecollection),
-// subresources (status, scale, binding), defaulting and validation, CRDs,
+// subresources (status, scale, binding, token), defaulting and validation, CRDs,
 // namespaces, finalizers, generation, resourceVersion, selectors. The HTTP server
 // and the fake client both call it; there is no other implementation.
 //
@@ -53,6 +53,14 @@ struct registry_options {
   std::uint64_t seed = 0;
   // Create default, kube-system, kube-public and kube-node-lease.
   bool create_default_namespaces = true;
+  // Service account tokens (serviceaccounts/{name}/token): the PEM private key that
+  // signs them, EC P-256 (ES256) or RSA (RS256), as --service-account-signing-key-file.
+  // Empty: a P-256 key of this registry's own, made when the first token is asked for;
+  // its tokens then mean nothing to another registry (or to this one after a restart).
+  std::string service_account_signing_key_pem{};
+  // The tokens' `iss`, and the audience a token gets when its request names none
+  // (--service-account-issuer, --api-audiences).
+  std::string service_account_issuer = "https://kubernetes.default.svc.cluster.local";
 };
 
 // fieldValidation: what to do with fields a schema does not know.
@@ -136,6 +144,12 @@ struct delete_result {
   bool deleted = false;
 };
 
+// Who a service account token stands for, and for which of the audiences asked about.
+struct token_review {
+  user_info user{};
+  std::vector<std::string> audiences{};
+};
+
 class registry {
  public:
   explicit registry(registry_options opts = {});
@@ -180,6 +194,28 @@ class registry {
 
   // pods/{name}/binding: `binding` is a v1 Binding naming the node in target.name.
   result<object_ptr> bind(const object_key& pod, object&& binding, const write_options& opts = {});
+
+  // serviceaccounts/{name}/token: `request` is an authentication.k8s.io/v1
+  // TokenRequest (spec.audiences, spec.expirationSeconds — 3600 when absent, at least
+  // 600 — and spec.boundObjectRef naming a Pod, Secret or Node). The answer is the
+  // request with its spec filled in and status.token, a JWT signed with this registry's
+  // key, as kube-apiserver's TokenRequest API gives it: NotFound for a missing service
+  // account or bound object, Conflict when the bound object's uid differs, Invalid for a
+  // bad expiry. Nothing is stored, so a dry run is answered like any other request.
+  result<object_ptr> request_token(const object_key& service_account, object&& request,
+                                   const write_options& opts = {});
+  // Checks a token request_token issued, as kube-apiserver's service account
+  // authenticator does: signature, issuer, expiry (a minute's leeway), an audience in
+  // `audiences` (empty: the issuer), and that the service account and any bound Pod,
+  // Secret or Node still exist with the uids the token names. The identity is
+  // system:serviceaccount:NS:NAME in system:serviceaccounts and
+  // system:serviceaccounts:NS, with the bound Pod and Node and the token's id in
+  // `extra`. Unauthorized (401) with kube's reason in the message otherwise.
+  result<token_review> review_token(std::string_view token, const std::vector<std::string>& audiences = {}) const;
+  // The public half of the signing key as a JSON Web Key Set (/openid/v1/jwks).
+  core::json service_account_jwks() const;
+  // The tokens' `iss` (registry_options::service_account_issuer).
+  const std::string& service_account_issuer() const;
 
   class impl;
 

@@ -88,8 +88,10 @@ class client : public reader, public writer, public watcher {
   virtual result<object_ptr> update_scale(const gvk& kind, const object_key& key, std::int64_t replicas,
                                           const write_options& opts = {}) = 0;
   // POSTs `body` to a subresource that takes a new object of its own — pods/binding
-  // (a v1 Binding), pods/eviction — and returns what the server answered (for a
-  // binding, the bound Pod). NotFound when the type has no such subresource.
+  // (a v1 Binding), serviceaccounts/token (an authentication.k8s.io/v1 TokenRequest),
+  // pods/eviction — and returns what the server answered (for a binding, a Status
+  // Success; for a token request, the request with status.token). NotFound when the
+  // type has no such subresource.
   virtual result<object_ptr> create_subresource(const gvk& kind, const object_key& key, std::string_view subresource,
                                                 object&& body, const write_options& opts = {}) = 0;
   // The types this client knows (discovery for a server, the registry for a fake).
