@@ -7,7 +7,9 @@
 // --tls-private-key-file (or a certificate generated into --cert-dir), --client-ca-file
 // (client certificates are then the way in), --token-auth-file, --authorization-mode
 // (RBAC enforced when the list names it; Node and Webhook are not modelled, so
-// "Node,RBAC" is RBAC alone). Every other flag of kube-apiserver is
+// "Node,RBAC" is RBAC alone), --service-account-signing-key-file and
+// --service-account-issuer (serviceaccounts/NAME/token; the public half,
+// --service-account-key-file, is derived from the private). Every other flag of kube-apiserver is
 // accepted and has no effect; that is said once on stderr.
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -35,7 +38,8 @@ namespace fs = std::filesystem;
 
 const std::set<std::string> used = {"etcd-servers",  "etcd-prefix",          "secure-port", "bind-address",
                                     "tls-cert-file", "tls-private-key-file", "cert-dir",    "client-ca-file",
-                                    "authorization-mode", "token-auth-file"};
+                                    "authorization-mode", "token-auth-file", "service-account-signing-key-file",
+                                    "service-account-issuer"};
 
 std::string read_text(const std::string& flag, const std::string& path) {
   std::ifstream in(path);
@@ -143,7 +147,20 @@ int kube_apiserver(const std::vector<std::string>& argv) {
   } catch (const std::invalid_argument& e) {
     throw usage_error(std::string("--etcd-servers: ") + e.what());
   }
-  apiserver::registry reg(ropts);
+  if (f.count("service-account-signing-key-file")) {
+    ropts.service_account_signing_key_pem =
+        read_text("service-account-signing-key-file", f["service-account-signing-key-file"]);
+  }
+  if (f.count("service-account-issuer") && !f["service-account-issuer"].empty()) {
+    ropts.service_account_issuer = f["service-account-issuer"];
+  }
+  std::optional<apiserver::registry> reg_storage;
+  try {
+    reg_storage.emplace(ropts);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(std::string("--service-account-signing-key-file: ") + e.what());
+  }
+  apiserver::registry& reg = *reg_storage;
   apiserver::server srv(reg, sopts);
   try {
     srv.start();

@@ -5,8 +5,11 @@
 // it cleanly with exit 0.
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
+#include <sstream>
 
 
 #include "args.hpp"
@@ -27,8 +30,13 @@ constexpr const char* serve_usage =
     "usage: ktk serve [--address A] [--port P] [--kubeconfig-out FILE] [--crds PATH]...\n"
     "                 [--etcd URL] [--tls] [--watch-history N] [--io-threads N]\n"
     "                 [--token-auth-file FILE] [--authorization-mode AlwaysAllow|RBAC]\n"
+    "                 [--service-account-signing-key-file FILE] [--service-account-issuer URL]\n"
     "  --token-auth-file: kube-apiserver's CSV (token,user,uid,\"group1,group2\"); authentication on\n"
-    "  --authorization-mode RBAC: Roles and bindings decide; the default ClusterRoles are created\n";
+    "  --authorization-mode RBAC: Roles and bindings decide; the default ClusterRoles are created\n"
+    "  --service-account-signing-key-file: PEM private key (EC P-256 or RSA) that signs the tokens of\n"
+    "      serviceaccounts/NAME/token; tokens then outlive a restart (default: a key made at start)\n"
+    "  --service-account-issuer: the tokens' iss and default audience\n"
+    "      (default https://kubernetes.default.svc.cluster.local)\n";
 
 std::size_t parse_count(const std::string& flag, const std::string& v, std::size_t max) {
   return static_cast<std::size_t>(parse_number(flag, v, 0, max));
@@ -40,7 +48,7 @@ std::size_t parse_count(const std::string& flag, const std::string& v, std::size
 int serve(const std::vector<std::string>& argv) {
   args a(argv,
          {"address", "port", "kubeconfig-out", "crds", "etcd", "watch-history", "io-threads", "token-auth-file",
-          "authorization-mode"},
+          "authorization-mode", "service-account-signing-key-file", "service-account-issuer"},
          {"tls", "help"});
   if (a.has("help")) {
     std::cout << serve_usage;
@@ -89,7 +97,29 @@ int serve(const std::vector<std::string>& argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  apiserver::registry reg(ropts);
+  if (auto f = a.value("service-account-signing-key-file")) {
+    std::ifstream in(*f);
+    if (!in) {
+      std::cerr << "ktk serve: --service-account-signing-key-file: cannot read " << *f << "\n";
+      return 1;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    ropts.service_account_signing_key_pem = ss.str();
+  }
+  if (auto iss = a.value("service-account-issuer")) {
+    if (iss->empty()) throw usage_error("--service-account-issuer: must not be empty");
+    ropts.service_account_issuer = *iss;
+  }
+
+  std::optional<apiserver::registry> reg_storage;
+  try {
+    reg_storage.emplace(ropts);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "ktk serve: --service-account-signing-key-file: " << e.what() << "\n";
+    return 1;
+  }
+  apiserver::registry& reg = *reg_storage;
   std::vector<std::filesystem::path> crds;
   for (const auto& c : a.values("crds")) crds.emplace_back(c);
   if (!crds.empty()) {

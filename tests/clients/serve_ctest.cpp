@@ -51,6 +51,19 @@ TEST(serve, tokens_without_tls_are_warned_about) {
   EXPECT_EQ(quiet.stderr_so_far().find("warning"), std::string::npos) << quiet.stderr_so_far();
 }
 
+TEST(serve, a_service_account_key_that_cannot_sign_is_reported) {
+  auto r = run_command({KTK_BINARY, "serve", "--port", "0", "--service-account-signing-key-file",
+                        KTK_CLIENTS_DATA_DIR "/broken/bad.yaml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("ktk serve: --service-account-signing-key-file: service account signing key: not a PEM "
+                       "private key"),
+            std::string::npos)
+      << r.err;
+  r = run_command({KTK_BINARY, "serve", "--port", "0", "--service-account-signing-key-file", "/no/such/key.pem"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot read /no/such/key.pem"), std::string::npos) << r.err;
+}
+
 TEST(serve, unknown_flags_are_usage_errors) {
   auto r = run_command({KTK_BINARY, "serve", "--bogus"});
   EXPECT_EQ(r.exit_code, 2);
