@@ -403,4 +403,29 @@ json fields_of(const json& obj, const group_kind& gk) {
   return set.to_fields_v1();
 }
 
+std::string typed_path_string(const json& obj, const json& segments, const group_kind& gk) {
+  detail::shape s = detail::shape::root(gk, nullptr);
+  detail::field_path path;
+  const json* cur = &obj;
+  for (const auto& seg : segments) {
+    if (seg.is_string()) {
+      const auto& key = seg.get_ref<const std::string&>();
+      path.push_back("f:" + key);
+      const json* next = nullptr;
+      if (cur != nullptr && cur->is_object()) {
+        if (auto it = cur->find(key); it != cur->end()) next = &*it;
+      }
+      cur = next;
+      s = s.field(key);
+    } else {
+      const auto i = seg.get<std::size_t>();
+      const json* item = cur != nullptr && cur->is_array() && i < cur->size() ? &(*cur)[i] : nullptr;
+      path.push_back(item != nullptr ? detail::item_path_element(*item, s, i) : "i:" + std::to_string(i));
+      cur = item;
+      s = s.elem();
+    }
+  }
+  return detail::path_string(path);
+}
+
 }  // namespace ktk::core

@@ -1,7 +1,9 @@
 // Bodies of built-in kinds that kube-apiserver's Go decoding refuses are 400 BadRequest
 // with Go's wording: a JSON value of the wrong type for its field, numbers an int
 // field cannot hold, []byte data that is not base64, and the custom decoders of
-// Time, Quantity and IntOrString. null, unknown fields and custom resources pass.
+// Time, Quantity and IntOrString. null and custom resources pass. Fields a built-in's
+// Go struct does not declare are dropped, with a warning (fieldValidation Warn, the
+// default), silently (Ignore) or refused (Strict); server-side apply refuses them always.
 #include "registry_fixtures.hpp"
 
 namespace ktk::apiserver::testing {
@@ -132,7 +134,7 @@ TEST_F(RegistryGoDecode, TimesAndQuantitiesAreParsedNotOnlyTypeChecked) {
   EXPECT_EQ(refused({"coordination.k8s.io", "v1", "leases"}, l), "");
 }
 
-TEST_F(RegistryGoDecode, NullUnknownFieldsAndCustomResourcesPass) {
+TEST_F(RegistryGoDecode, NullsUnknownFieldsAndCustomResourcesPass) {
   object c = configmap("nulls", {{"k", nullptr}});
   c.data()["metadata"]["labels"] = nullptr;
   EXPECT_EQ(refused(configmaps, c), "");
@@ -180,6 +182,118 @@ TEST_F(RegistryGoDecode, APatchedDocumentThatDoesNotDecodeIs422OnThePatch) {
   EXPECT_EQ(got.error().code(), 422);
   EXPECT_TRUE(got.error().message().ends_with("cannot unmarshal bool into Go struct field ConfigMap.data of type string"));
   EXPECT_EQ((*must_get(configmaps, "default", "c")).data()["data"], json({{"k", "v"}})) << "nothing was stored";
+}
+
+const gvr services{"", "v1", "services"};
+
+object service_with_bogus_port(const std::string& name) {
+  return object(json{{"apiVersion", "v1"},
+                     {"kind", "Service"},
+                     {"metadata", {{"name", name}, {"colour", "red"}}},
+                     {"spec", {{"ports", {{{"port", 80}, {"bogus", 1}}}}}},
+                     {"bogus", true}});
+}
+
+TEST_F(RegistryGoDecode, UnknownFieldsAreDroppedWithAWarningEach) {
+  std::vector<std::string> warnings;
+  auto got = reg.create(services, "default", service_with_bogus_port("s"), {.warnings = &warnings});
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_EQ(warnings, (std::vector<std::string>{"unknown field \"bogus\"", "unknown field \"metadata.colour\"",
+                                                "unknown field \"spec.ports[0].bogus\""}));
+  const object& s = **got;
+  EXPECT_FALSE(s.data().contains("bogus"));
+  EXPECT_FALSE(s.metadata().contains("colour"));
+  EXPECT_EQ(s.data()["spec"]["ports"][0], json({{"port", 80}, {"protocol", "TCP"}, {"targetPort", 80}}));
+  // managedFields do not name what was dropped.
+  EXPECT_EQ(s.data()["metadata"]["managedFields"][0]["fieldsV1"].dump().find("bogus"), std::string::npos);
+  EXPECT_EQ(must_get(services, "default", "s")->data()["spec"]["ports"][0].count("bogus"), 0u);
+
+  warnings.clear();
+  ASSERT_TRUE(reg.create(services, "default", service_with_bogus_port("quiet"),
+                         {.validation = field_validation::ignore, .warnings = &warnings}));
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(must_get(services, "default", "quiet")->data().count("bogus"), 0u);
+}
+
+TEST_F(RegistryGoDecode, UnderStrictUnknownFieldsAreABadRequest) {
+  auto got = reg.create(services, "default", service_with_bogus_port("s"), {.validation = field_validation::strict});
+  EXPECT_TRUE(fails_with(got, 400, "BadRequest",
+                         "Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown "
+                         "field \"bogus\", unknown field \"metadata.colour\", unknown field \"spec.ports[0].bogus\""));
+  EXPECT_FALSE(reg.get(services, {"default", "s"}));
+  // A wrong type is named before unknown fields.
+  object p = pod("p");
+  p.data()["spec"]["activeDeadlineSeconds"] = "soon";
+  p.data()["spec"]["notAField"] = 1;
+  got = reg.create(pods, "default", std::move(p), {.validation = field_validation::strict});
+  ASSERT_FALSE(got);
+  EXPECT_TRUE(got.error().message().starts_with("Pod in version \"v1\" cannot be handled as a Pod:"))
+      << got.error().message();
+}
+
+TEST_F(RegistryGoDecode, UpdatesStatusUpdatesAndPatchesDropUnknownFieldsToo) {
+  auto live = must_create(pods, "default", pod("p"));
+  object next = *live;
+  next.data()["spec"]["containers"][0]["colour"] = "red";
+  std::vector<std::string> warnings;
+  auto got = reg.update(pods, next.key(), std::move(next), {.warnings = &warnings});
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_EQ(warnings, std::vector<std::string>{"unknown field \"spec.containers[0].colour\""});
+  EXPECT_EQ((*got)->data()["spec"]["containers"][0].count("colour"), 0u);
+
+  object status = **got;
+  status.data()["status"] = {{"phase", "Running"}, {"mood", "fine"}};
+  warnings.clear();
+  got = reg.update(pods, status.key(), std::move(status), {.subresource = "status", .warnings = &warnings});
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_EQ(warnings, std::vector<std::string>{"unknown field \"status.mood\""});
+  EXPECT_EQ((*got)->data()["status"].count("mood"), 0u);
+
+  must_create(configmaps, "default", configmap("c", {{"k", "v"}}));
+  warnings.clear();
+  got = reg.patch(configmaps, {"default", "c"}, core::patch_type::merge_patch, json{{"extra", {{"a", 1}}}},
+                  {.warnings = &warnings});
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_EQ(warnings, std::vector<std::string>{"unknown field \"extra\""});
+  EXPECT_EQ((*got)->data().count("extra"), 0u);
+  auto strict = reg.patch(configmaps, {"default", "c"}, core::patch_type::merge_patch, json{{"extra", 1}},
+                          {.validation = field_validation::strict});
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().code(), 422);
+  EXPECT_TRUE(strict.error().message().starts_with(" \"\" is invalid: patch: Invalid value: \"{")) << strict.error().message();
+  EXPECT_TRUE(strict.error().message().ends_with("\": strict decoding error: unknown field \"extra\""))
+      << strict.error().message();
+}
+
+TEST_F(RegistryGoDecode, AnApplyNamingUndeclaredFieldsFailsAsTypedConversionDoes) {
+  const json cfg = {{"apiVersion", "v1"},
+                    {"kind", "Service"},
+                    {"metadata", {{"name", "s"}, {"namespace", "default"}}},
+                    {"spec", {{"ports", {{{"port", 80}, {"bogus", 1}}}}}}};
+  for (auto mode : {field_validation::ignore, field_validation::warn, field_validation::strict}) {
+    auto got = reg.patch(services, {"default", "s"}, core::patch_type::apply_yaml, cfg,
+                         {.field_manager = "me", .validation = mode});
+    EXPECT_TRUE(fails_with(got, 500, "",
+                           "failed to create typed patch object (default/s; /v1, Kind=Service): "
+                           ".spec.ports[port=80,protocol=\"TCP\"].bogus: field not declared in schema"));
+  }
+  json two = cfg;
+  two["spec"]["colour"] = "red";
+  two["metadata"]["labels"] = {{"app", "x"}};
+  auto got = reg.patch(services, {"default", "s"}, core::patch_type::apply_yaml, two, {.field_manager = "me"});
+  EXPECT_TRUE(fails_with(got, 500, "",
+                         "failed to create typed patch object (default/s; /v1, Kind=Service): errors:\n"
+                         "  .spec.colour: field not declared in schema\n"
+                         "  .spec.ports[port=80,protocol=\"TCP\"].bogus: field not declared in schema"));
+  EXPECT_FALSE(reg.get(services, {"default", "s"}));
+  // An existing object: the same.
+  must_create(deployments, "default", deployment("web"));
+  const json d = json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+      "spec": {"template": {"spec": {"containers": [{"name": "web", "colour": "red"}]}}}})");
+  got = reg.patch(deployments, {"default", "web"}, core::patch_type::apply_yaml, d, {.field_manager = "me"});
+  EXPECT_TRUE(fails_with(got, 500, "",
+                         "failed to create typed patch object (/web; apps/v1, Kind=Deployment): "
+                         ".spec.template.spec.containers[name=\"web\"].colour: field not declared in schema"));
 }
 
 }  // namespace

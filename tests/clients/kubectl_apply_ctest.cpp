@@ -87,6 +87,32 @@ TEST_F(kubectl_apply, server_side_apply_reports_conflicts_and_forces_them) {
   EXPECT_TRUE(contains(r.err, "conflict with \"kubectl-patch\" using v1: .data.b")) << r.err;
 }
 
+// kubectl 1.25+ asks the server for fieldValidation=Strict: a field the type does not
+// declare is refused in kube's words; server-side apply refuses it whatever is asked;
+// --validate=false (Ignore) drops it.
+TEST_F(kubectl_apply, fields_a_type_does_not_declare_are_refused_as_kube_refuses_them) {
+  if (kubectl_minor() < 25) GTEST_SKIP() << "kubectl before 1.25 validates against its own schema copy";
+  make_namespace("ap-unknown");
+  const std::string svc =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: ap-unknown\nspec:\n  ports:\n"
+      "  - port: 80\n    bogus: 1\n";
+  auto r = kubectl_stdin({"create"}, svc);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "Error from server (BadRequest): error when creating \"STDIN\": Service in version "
+                              "\"v1\" cannot be handled as a Service: strict decoding error: unknown field "
+                              "\"spec.ports[0].bogus\""))
+      << r.err;
+  r = kubectl_stdin({"apply", "--server-side"}, svc);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "failed to create typed patch object (ap-unknown/s; /v1, Kind=Service): "
+                              ".spec.ports[port=80,protocol=\"TCP\"].bogus: field not declared in schema"))
+      << r.err;
+  r = kubectl_stdin({"create", "--validate=false"}, svc);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto obj = get_json({"svc", "s", "-n", "ap-unknown"});
+  EXPECT_EQ(obj["spec"]["ports"][0].count("bogus"), 0u) << obj.dump();
+}
+
 TEST_F(kubectl_apply, server_dry_run_changes_nothing) {
   make_namespace("ap-dry");
   // create: the answer is the object as it would be stored, yet nothing is stored.

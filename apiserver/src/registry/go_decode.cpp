@@ -110,11 +110,19 @@ std::string scalar_go_type(pb::wire_kind k) {
   return "";
 }
 
+// With `collect`, the walk also records the fields no struct declares (Go's decoder
+// drops them).
 class walker {
  public:
-  std::optional<std::string> error;
+  explicit walker(bool collect) : collect_(collect) {}
+  using node = const json;
 
-  void message(const json& v, std::uint32_t m) {
+  std::optional<std::string> error;
+  std::vector<unknown_field> unknown;
+
+  // `root`: the object's top level, where apiVersion and kind (TypeMeta, which the
+  // message tables leave out) are declared too.
+  void message(node& v, std::uint32_t m, bool root = false) {
     const auto& t = pb::tables();
     if (v.is_null()) return;
     const auto& info = t.messages[m];
@@ -124,27 +132,37 @@ class walker {
     const std::string_view outer = struct_ = struct_name(info);
     for (auto it = v.begin(); it != v.end() && !error; ++it) {
       const pb::field_info* f = fields.find(it.key());
-      if (f == nullptr) continue;
+      if (f == nullptr) {
+        if (collect_ && !(root && (it.key() == "apiVersion" || it.key() == "kind"))) record_unknown(it.key());
+        continue;
+      }
       path_.push_back(f->name);
+      if (collect_) trail_.push_back({f->name, 0, false});
       field(*it, *f);
+      if (collect_) trail_.pop_back();
       path_.pop_back();
       struct_ = outer;
     }
   }
 
  private:
-  void field(const json& v, const pb::field_info& f) {
+  void field(node& v, const pb::field_info& f) {
     if (v.is_null()) return;
     if ((f.flags & pb::field_flag::repeated) != 0) {
       if (!v.is_array()) return type_error(v, f.go_type);
-      for (const auto& e : v) {
-        value(e, f, true);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (collect_) trail_.push_back({{}, i, true});
+        value(v[i], f, true);
+        if (collect_) trail_.pop_back();
         if (error) return;
       }
     } else if ((f.flags & pb::field_flag::map) != 0) {
       if (!v.is_object()) return type_error(v, f.go_type);
-      for (const auto& [k, e] : v.items()) {
-        value(e, f, true);
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        // A map value that is a struct: its unknown fields are named through the key.
+        if (collect_) trail_.push_back({it.key(), 0, false});
+        value(*it, f, true);
+        if (collect_) trail_.pop_back();
         if (error) return;
       }
     } else {
@@ -159,7 +177,7 @@ class walker {
   }
 
   // One value of field `f`: the field itself, or (`inner`) an element or a map value.
-  void value(const json& v, const pb::field_info& f, bool inner) {
+  void value(node& v, const pb::field_info& f, bool inner) {
     if (v.is_null()) return;
     auto wrong = [&](std::string what = {}) {
       type_error(v, inner ? inner_type(f) : std::string(f.go_type), std::move(what));
@@ -262,6 +280,36 @@ class walker {
 
   std::vector<std::string_view> path_;
   std::string_view struct_;
+  // A step from the root: an object key, or a list index.
+  struct step {
+    std::string_view key;
+    std::size_t index;
+    bool is_index;
+  };
+
+  // The unknown field `key` of the object at trail_: its path as strict decoding
+  // names it ("spec.ports[0].bogus"), and as keys and indexes.
+  void record_unknown(std::string_view key) {
+    unknown_field u;
+    u.segments = json::array();
+    for (const auto& s : trail_) {
+      if (s.is_index) {
+        u.path += "[" + std::to_string(s.index) + "]";
+        u.segments.push_back(s.index);
+      } else {
+        if (!u.path.empty()) u.path += '.';
+        u.path += s.key;
+        u.segments.push_back(std::string(s.key));
+      }
+    }
+    if (!u.path.empty()) u.path += '.';
+    u.path += key;
+    u.segments.push_back(std::string(key));
+    unknown.push_back(std::move(u));
+  }
+
+  bool collect_;
+  std::vector<step> trail_;  // with collect_
 };
 
 }  // namespace
@@ -273,9 +321,38 @@ std::optional<std::string> go_decode_error(const json& body, std::string_view ap
   key += kind;
   auto it = ix.kinds.find(key);
   if (it == ix.kinds.end()) return std::nullopt;
-  walker w;
-  w.message(body, it->second);
+  walker w(false);
+  w.message(body, it->second, true);
   return w.error;
 }
 
+go_decode_result go_decode_scan(const json& body, std::string_view api_version, std::string_view kind) {
+  const auto& ix = decode_index();
+  std::string key(api_version);
+  key += '/';
+  key += kind;
+  auto it = ix.kinds.find(key);
+  if (it == ix.kinds.end()) return {};
+  walker w(true);
+  w.message(body, it->second, true);
+  return {std::move(w.error), std::move(w.unknown)};
+}
+
+void drop_unknown_fields(json& body, const std::vector<unknown_field>& unknown) {
+  for (const auto& u : unknown) {
+    json* cur = &body;
+    const std::size_t n = u.segments.size();
+    for (std::size_t i = 0; cur != nullptr && i + 1 < n; ++i) {
+      const json& seg = u.segments[i];
+      json* next = nullptr;
+      if (seg.is_string() && cur->is_object()) {
+        if (auto f = cur->find(seg.get_ref<const std::string&>()); f != cur->end()) next = &*f;
+      } else if (seg.is_number_unsigned() && cur->is_array() && seg.get<std::size_t>() < cur->size()) {
+        next = &(*cur)[seg.get<std::size_t>()];
+      }
+      cur = next;
+    }
+    if (cur != nullptr && cur->is_object() && n > 0) cur->erase(u.segments[n - 1].get<std::string>());
+  }
+}
 }  // namespace ktk::apiserver::detail

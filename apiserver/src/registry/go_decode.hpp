@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ktk/core/json.hpp"
 
@@ -24,5 +25,23 @@ namespace ktk::apiserver::detail {
 // in the document; ktk, which keeps object keys sorted, names the first in key order.
 std::optional<std::string> go_decode_error(const core::json& body, std::string_view api_version,
                                            std::string_view kind);
+
+// A field the kind's Go structs do not declare.
+struct unknown_field {
+  std::string path;         // as kube's strict decoding names it: "spec.ports[0].bogus"
+  core::json segments{};    // the same path as object keys (strings) and indexes (numbers)
+};
+
+struct go_decode_result {
+  std::optional<std::string> error{};     // as go_decode_error
+  std::vector<unknown_field> unknown{};   // in key order
+};
+
+// go_decode_error, and the fields no Go struct of the kind declares (apiVersion and kind
+// at the top are TypeMeta's), which decoding into the struct drops. What fieldValidation
+// makes of them (a warning each, or an error under Strict) is the caller's.
+go_decode_result go_decode_scan(const core::json& body, std::string_view api_version, std::string_view kind);
+// Removes what go_decode_scan found unknown from `body`.
+void drop_unknown_fields(core::json& body, const std::vector<unknown_field>& unknown);
 
 }  // namespace ktk::apiserver::detail

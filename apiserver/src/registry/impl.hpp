@@ -57,7 +57,13 @@ class registry::impl {
   result<void> check_namespace_open(std::string_view ns, const core::group_resource& gr,
                                     const std::string& name) const;
   // apiVersion/kind of a body: filled in when absent, 400 when they name another type.
-  result<void> check_type(const detail::resource_handler& h, object& obj) const;
+  // A built-in's body is decoded as kube decodes it into its Go struct: values of the
+  // wrong type are 400, fields the struct lacks are dropped (see unknown_fields).
+  result<void> check_type(const detail::resource_handler& h, object& obj, const write_options& o) const;
+  // What fieldValidation makes of dropped fields (paths as "spec.ports[0].bogus"): a
+  // warning each under Warn (the default), nothing under Ignore; under Strict the
+  // message of the error ("strict decoding error: unknown field ...").
+  std::optional<std::string> unknown_fields(const std::vector<std::string>& paths, const write_options& o) const;
   // Admission of a create or update (old != null): defaults (strategy or schema) and
   // pruning, mutating webhooks, validation, validating webhooks.
   result<void> admit(const detail::resource_handler& h, object& obj, const object* old,
@@ -82,6 +88,9 @@ class registry::impl {
                             const write_options& o);
   result<object_ptr> patch(const detail::resource_handler& h, const object_key& key, core::patch_type type,
                            const core::json& patch, const write_options& o);
+  // The 500 kube-apiserver gives an apply configuration of a built-in that names fields
+  // its type does not declare; nullopt when it names none.
+  std::optional<api_error> undeclared_in_apply(const detail::resource_handler& h, const core::json& p) const;
   // The shared end of update and patch: `next` is the client's desired object
   // (main resource or status), `old` what is stored.
   result<object> prepare_update(const detail::resource_handler& h, const object& old, object&& next,

@@ -180,7 +180,22 @@ result<void> registry::impl::check_namespace_open(std::string_view ns, const cor
   return {};
 }
 
-result<void> registry::impl::check_type(const resource_handler& h, object& obj) const {
+std::optional<std::string> registry::impl::unknown_fields(const std::vector<std::string>& paths,
+                                                          const write_options& o) const {
+  if (paths.empty()) return std::nullopt;
+  const auto mode = o.validation.value_or(field_validation::warn);
+  if (mode == field_validation::ignore) return std::nullopt;
+  std::string msg;
+  for (const auto& p : paths) {
+    std::string w = "unknown field " + core::quote(p);
+    if (mode == field_validation::warn && o.warnings) o.warnings->push_back(w);
+    msg += (msg.empty() ? "" : ", ") + w;
+  }
+  if (mode == field_validation::strict) return "strict decoding error: " + msg;
+  return std::nullopt;
+}
+
+result<void> registry::impl::check_type(const resource_handler& h, object& obj, const write_options& o) const {
   const auto& info = *h.info;
   std::string want_av = info.resource.gv().str();
   if (obj.api_version().empty()) {
@@ -196,9 +211,18 @@ result<void> registry::impl::check_type(const resource_handler& h, object& obj) 
                                   ") does not match the expected kind (" + info.kind + ")");
   }
   if (!h.custom) {
-    if (auto e = detail::go_decode_error(obj.data(), want_av, info.kind)) {
-      return api_error::bad_request(info.kind + " in version " + core::quote(info.resource.version) +
-                                    " cannot be handled as a " + info.kind + ": " + *e);
+    // Decoding into the Go struct: a value of the wrong type is 400; fields the struct
+    // does not have are dropped, and fieldValidation says what the client hears of them
+    // (kube's transformDecodeError words both the same way).
+    auto d = detail::go_decode_scan(obj.data(), want_av, info.kind);
+    const std::string cannot = info.kind + " in version " + core::quote(info.resource.version) +
+                               " cannot be handled as a " + info.kind + ": ";
+    if (d.error) return api_error::bad_request(cannot + *d.error);
+    if (!d.unknown.empty()) {
+      std::vector<std::string> paths;
+      for (const auto& u : d.unknown) paths.push_back(u.path);
+      if (auto strict = unknown_fields(paths, o)) return api_error::bad_request(cannot + *strict);
+      detail::drop_unknown_fields(obj.data(), d.unknown);
     }
   }
   return {};
@@ -253,15 +277,10 @@ result<void> registry::impl::apply_defaults(const resource_handler& h, object& o
   if (h.custom && h.schema) {
     auto pruned = h.schema->prune(obj.data());
     if (!pruned.empty()) {
-      auto mode = o.validation.value_or(field_validation::warn);
-      std::string msg;
       for (auto& p : pruned) {
-        std::string path = !p.empty() && p[0] == '.' ? p.substr(1) : p;
-        std::string w = "unknown field " + core::quote(path);
-        if (mode == field_validation::warn && o.warnings) o.warnings->push_back(w);
-        msg += (msg.empty() ? "" : ", ") + w;
+        if (!p.empty() && p[0] == '.') p.erase(0, 1);
       }
-      if (mode == field_validation::strict) return api_error::bad_request("strict decoding error: " + msg);
+      if (auto strict = unknown_fields(pruned, o)) return api_error::bad_request(*strict);
     }
     h.schema->apply_defaults(obj.data());
   } else if (h.strat) {

@@ -164,7 +164,7 @@ result<object_ptr> registry::impl::create(const resource_handler& h, std::string
     return api_error(405, core::reason::method_not_allowed,
                      "create not allowed while custom resource definition is terminating", {});
   }
-  if (auto t = check_type(h, obj); !t) return t.error();
+  if (auto t = check_type(h, obj, o); !t) return t.error();
   if (!obj.resource_version().empty()) {
     // kube-apiserver's storage refuses it with a plain error: a 500 with no reason.
     return api_error(500, core::reason::unknown, "resourceVersion should not be set on objects to be created");
@@ -302,7 +302,7 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
     return update_scale(h, key, obj, o);
   }
   if (o.subresource.empty() || o.subresource == "status") {
-    if (auto t = check_type(h, obj); !t) return t.error();
+    if (auto t = check_type(h, obj, o); !t) return t.error();
   }
   if (obj.name().empty()) obj.set_name(key.name);
   if (obj.name() != key.name) {
@@ -348,6 +348,31 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
   return api_error::stale_resource_version(h.gr(), key.name);
 }
 
+// Server-side apply turns the configuration into a typed value first; a field the type
+// does not declare fails that, whatever fieldValidation says, and kube-apiserver answers
+// 500 with structured-merge-diff's words and paths.
+std::optional<api_error> registry::impl::undeclared_in_apply(const resource_handler& h, const json& p) const {
+  if (!p.is_object()) return std::nullopt;
+  const std::string want_av = h.info->resource.gv().str();
+  // Another apiVersion or kind is refused before (400); leave it to that check.
+  if (p.value("apiVersion", "") != want_av || p.value("kind", "") != h.info->kind) return std::nullopt;
+  auto d = detail::go_decode_scan(p, want_av, h.info->kind);
+  if (d.unknown.empty()) return std::nullopt;
+  std::vector<std::string> lines;
+  for (const auto& u : d.unknown) {
+    lines.push_back(core::typed_path_string(p, u.segments, h.gk()) + ": field not declared in schema");
+  }
+  std::string msg = lines.size() == 1 ? lines[0] : "errors:";
+  if (lines.size() > 1) {
+    for (const auto& l : lines) msg += "\n  " + l;
+  }
+  const json* meta = p.contains("metadata") && p["metadata"].is_object() ? &p["metadata"] : nullptr;
+  auto str = [&](const char* k) { return meta ? meta->value(k, "") : std::string(); };
+  return api_error(500, core::reason::unknown,
+                   "failed to create typed patch object (" + str("namespace") + "/" + str("name") + "; " +
+                       core::gvk{h.info->resource.group, h.info->resource.version, h.info->kind}.str() + "): " + msg);
+}
+
 result<object_ptr> registry::impl::patch(const resource_handler& h, const object_key& key, core::patch_type type,
                                          const json& p, const write_options& o) {
   if (!h.info->has_verb("patch")) return api_error::method_not_supported(h.gr(), "patch");
@@ -358,6 +383,9 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
         "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
   }
   const bool apply = type == core::patch_type::apply_yaml;
+  if (apply && !h.custom && o.subresource != "scale") {
+    if (auto e = undeclared_in_apply(h, p)) return *e;
+  }
   object_key k{h.namespaced() ? key.namespace_ : "", key.name};
   for (int attempt = 0; attempt < max_retries; ++attempt) {
     auto old = store->get(h.shard, k);
@@ -395,10 +423,19 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
     if (!patched->is_object()) return api_error::bad_request("the patched document is not a JSON object");
     if (!h.custom && o.subresource != "scale" && type != core::patch_type::apply_yaml) {
       // kube-apiserver decodes the patched document into the Go struct: what does not
-      // decode is 422 on the field "patch", the document quoted as the bad value.
-      if (auto e = detail::go_decode_error(*patched, h.info->resource.gv().str(), h.info->kind)) {
-        return api_error::invalid({}, "", {core::field_error::invalid("patch", json(patched->dump()).dump(), *e)});
+      // decode, or (Strict) names fields the struct lacks, is 422 on the field "patch",
+      // the document quoted as the bad value. Unknown fields are dropped.
+      auto d = detail::go_decode_scan(*patched, h.info->resource.gv().str(), h.info->kind);
+      std::optional<std::string> bad = d.error;
+      if (!bad && !d.unknown.empty()) {
+        std::vector<std::string> paths;
+        for (const auto& u : d.unknown) paths.push_back(u.path);
+        bad = unknown_fields(paths, o);
       }
+      if (bad) {
+        return api_error::invalid({}, "", {core::field_error::invalid("patch", json(patched->dump()).dump(), *bad)});
+      }
+      detail::drop_unknown_fields(*patched, d.unknown);
     }
     object next(std::move(*patched));
     if (o.subresource == "scale") return update_scale(h, key, next, o);

@@ -59,4 +59,10 @@ json record_update(const json& old_obj, json new_obj, const apply_options& opts)
 // tests and tools. Throws api_error (500) when an item of a keyed list lacks its key.
 json fields_of(const json& obj, const group_kind& gk);
 
+// Where the value at `segments` (object keys as strings, list indexes as numbers) sits
+// in `obj`, a `gk`, as structured-merge-diff prints a field path:
+// ".spec.ports[port=80,protocol=\"TCP\"].bogus" — items of keyed lists by their keys,
+// of sets by value, of other lists by index. Apply's errors name fields so.
+std::string typed_path_string(const json& obj, const json& segments, const group_kind& gk);
+
 }  // namespace ktk::core
