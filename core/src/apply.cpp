@@ -403,8 +403,8 @@ json fields_of(const json& obj, const group_kind& gk) {
   return set.to_fields_v1();
 }
 
-std::string typed_path_string(const json& obj, const json& segments, const group_kind& gk) {
-  detail::shape s = detail::shape::root(gk, nullptr);
+std::string typed_path_string(const json& obj, const json& segments, const group_kind& gk, const json* schema) {
+  detail::shape s = detail::shape::root(gk, schema);
   detail::field_path path;
   const json* cur = &obj;
   for (const auto& seg : segments) {

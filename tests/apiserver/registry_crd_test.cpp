@@ -93,9 +93,38 @@ TEST_F(RegistryCrd, UnknownFieldsArePrunedWithAWarning) {
 TEST_F(RegistryCrd, StrictFieldValidationRejectsUnknownFields) {
   auto got = reg.create(ats, "default", at("a", {{"schedule", "2024-01-01T10:00:00Z"}, {"foo", 1}}),
                         {.validation = field_validation::strict});
-  ASSERT_TRUE(fails_with(got, 400, "BadRequest"));
-  EXPECT_THAT(got.error().message(), HasSubstr(R"(strict decoding error: unknown field "spec.foo")"));
+  ASSERT_TRUE(fails_with(got, 400, "BadRequest",
+                         R"(At in version "v1alpha1" cannot be handled as a At: strict decoding error: unknown field "spec.foo")"));
   EXPECT_TRUE(is_not_found(reg.get(ats, {"default", "a"})));
+}
+
+TEST_F(RegistryCrd, AStrictPatchNamingUnknownFieldsIs422OnThePatch) {
+  ASSERT_TRUE(reg.create(ats, "default", at("a", {{"schedule", "2024-01-01T10:00:00Z"}})));
+  auto got = reg.patch(ats, {"default", "a"}, core::patch_type::merge_patch, json{{"spec", {{"foo", 1}}}},
+                       {.validation = field_validation::strict});
+  ASSERT_TRUE(fails_with(got, 422, "Invalid"));
+  EXPECT_THAT(got.error().message(), HasSubstr(R"(": strict decoding error: unknown field "spec.foo")"));
+  EXPECT_FALSE(reg.get(ats, {"default", "a"}).value()->data()["spec"].contains("foo"));
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(reg.patch(ats, {"default", "a"}, core::patch_type::merge_patch, json{{"spec", {{"foo", 1}}}},
+                        {.warnings = &warnings}));
+  EXPECT_THAT(warnings, ElementsAre(R"(unknown field "spec.foo")"));
+}
+
+TEST_F(RegistryCrd, AnApplyNamingFieldsTheSchemaLacksFailsWhateverTheValidation) {
+  const json cfg = {{"apiVersion", "cnat.programming-kubernetes.info/v1alpha1"},
+                    {"kind", "At"},
+                    {"metadata", {{"name", "a"}, {"namespace", "default"}}},
+                    {"spec", {{"schedule", "2024-01-01T10:00:00Z"}, {"foo", 1}}}};
+  for (auto mode : {field_validation::ignore, field_validation::warn, field_validation::strict}) {
+    auto got = reg.patch(ats, {"default", "a"}, core::patch_type::apply_yaml, cfg, {.field_manager = "me", .validation = mode});
+    EXPECT_TRUE(fails_with(got, 500, "",
+                           "failed to create typed patch object (default/a; cnat.programming-kubernetes.info/v1alpha1, "
+                           "Kind=At): .spec.foo: field not declared in schema"));
+  }
+  json ok = cfg;
+  ok["spec"].erase("foo");
+  EXPECT_TRUE(reg.patch(ats, {"default", "a"}, core::patch_type::apply_yaml, ok, {.field_manager = "me"}));
 }
 
 TEST_F(RegistryCrd, IgnoreFieldValidationPrunesSilently) {

@@ -335,7 +335,8 @@ TEST_F(rest_client_test, unknown_fields_of_a_custom_resource_warn_or_fail) {
 
   a.set_name("strict");
   EXPECT_TRUE(fails_with(c().create(object(a), {.field_validation = "Strict"}), 400, "BadRequest",
-                         "strict decoding error: unknown field \"spec.bogus\""));
+                         "At in version \"v1alpha1\" cannot be handled as a At: strict decoding error: unknown "
+                         "field \"spec.bogus\""));
   a.set_name("ignored");
   warnings.clear();
   ASSERT_TRUE(c().create(object(a), {.field_validation = "Ignore", .warnings = &warnings}));

@@ -64,6 +64,11 @@ class registry::impl {
   // warning each under Warn (the default), nothing under Ignore; under Strict the
   // message of the error ("strict decoding error: unknown field ...").
   std::optional<std::string> unknown_fields(const std::vector<std::string>& paths, const write_options& o) const;
+  // The fields of `body` that `h`'s type does not declare (Go tables for built-ins, the
+  // structural schema for custom resources), as paths; with `segments`, also as keys
+  // and indexes. `body` is not changed.
+  std::vector<std::string> undeclared_fields(const detail::resource_handler& h, const core::json& body,
+                                             std::vector<core::json>* segments = nullptr) const;
   // Admission of a create or update (old != null): defaults (strategy or schema) and
   // pruning, mutating webhooks, validation, validating webhooks.
   result<void> admit(const detail::resource_handler& h, object& obj, const object* old,

@@ -195,6 +195,57 @@ std::optional<std::string> registry::impl::unknown_fields(const std::vector<std:
   return std::nullopt;
 }
 
+namespace {
+
+// "spec.items[0].x" → ["spec", "items", 0, "x"] (a structural schema's pruned path).
+core::json path_segments(const std::string& path) {
+  core::json out = core::json::array();
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out.push_back(cur);
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '.') {
+      flush();
+    } else if (c == '[') {
+      flush();
+      auto close = path.find(']', i);
+      if (close == std::string::npos) break;
+      out.push_back(std::stoull(path.substr(i + 1, close - i - 1)));
+      i = close;
+    } else {
+      cur += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> registry::impl::undeclared_fields(const resource_handler& h, const core::json& body,
+                                                           std::vector<core::json>* segments) const {
+  std::vector<std::string> paths;
+  if (h.custom) {
+    if (!h.schema) return paths;
+    core::json copy = body;
+    paths = h.schema->prune(copy);
+    for (auto& p : paths) {
+      if (!p.empty() && p[0] == '.') p.erase(0, 1);
+      if (segments) segments->push_back(path_segments(p));
+    }
+    return paths;
+  }
+  auto d = detail::go_decode_scan(body, h.info->resource.gv().str(), h.info->kind);
+  for (auto& u : d.unknown) {
+    paths.push_back(std::move(u.path));
+    if (segments) segments->push_back(std::move(u.segments));
+  }
+  return paths;
+}
+
 result<void> registry::impl::check_type(const resource_handler& h, object& obj, const write_options& o) const {
   const auto& info = *h.info;
   std::string want_av = info.resource.gv().str();
@@ -223,6 +274,19 @@ result<void> registry::impl::check_type(const resource_handler& h, object& obj, 
       for (const auto& u : d.unknown) paths.push_back(u.path);
       if (auto strict = unknown_fields(paths, o)) return api_error::bad_request(cannot + *strict);
       detail::drop_unknown_fields(obj.data(), d.unknown);
+    }
+  } else if (h.schema) {
+    // A custom resource's decoder prunes what its structural schema does not declare
+    // (nulls of non-nullable fields too), with the same words for a strict client.
+    auto pruned = h.schema->prune(obj.data());
+    if (!pruned.empty()) {
+      for (auto& p : pruned) {
+        if (!p.empty() && p[0] == '.') p.erase(0, 1);
+      }
+      if (auto strict = unknown_fields(pruned, o)) {
+        return api_error::bad_request(info.kind + " in version " + core::quote(info.resource.version) +
+                                      " cannot be handled as a " + info.kind + ": " + *strict);
+      }
     }
   }
   return {};

@@ -356,11 +356,12 @@ std::optional<api_error> registry::impl::undeclared_in_apply(const resource_hand
   const std::string want_av = h.info->resource.gv().str();
   // Another apiVersion or kind is refused before (400); leave it to that check.
   if (p.value("apiVersion", "") != want_av || p.value("kind", "") != h.info->kind) return std::nullopt;
-  auto d = detail::go_decode_scan(p, want_av, h.info->kind);
-  if (d.unknown.empty()) return std::nullopt;
+  std::vector<json> segments;
+  if (undeclared_fields(h, p, &segments).empty()) return std::nullopt;
+  const json* schema = h.custom && !h.raw_schema.is_null() ? &h.raw_schema : nullptr;
   std::vector<std::string> lines;
-  for (const auto& u : d.unknown) {
-    lines.push_back(core::typed_path_string(p, u.segments, h.gk()) + ": field not declared in schema");
+  for (const auto& seg : segments) {
+    lines.push_back(core::typed_path_string(p, seg, h.gk(), schema) + ": field not declared in schema");
   }
   std::string msg = lines.size() == 1 ? lines[0] : "errors:";
   if (lines.size() > 1) {
@@ -383,7 +384,7 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
         "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
   }
   const bool apply = type == core::patch_type::apply_yaml;
-  if (apply && !h.custom && o.subresource != "scale") {
+  if (apply && o.subresource != "scale") {
     if (auto e = undeclared_in_apply(h, p)) return *e;
   }
   object_key k{h.namespaced() ? key.namespace_ : "", key.name};
@@ -436,6 +437,15 @@ result<object_ptr> registry::impl::patch(const resource_handler& h, const object
         return api_error::invalid({}, "", {core::field_error::invalid("patch", json(patched->dump()).dump(), *bad)});
       }
       detail::drop_unknown_fields(*patched, d.unknown);
+    } else if (h.custom && h.schema && o.subresource != "scale" && type != core::patch_type::apply_yaml &&
+               o.validation == field_validation::strict) {
+      // A custom resource's patched document is decoded (and pruned) the same way; a
+      // strict client hears of unknown fields as 422 on "patch". (Under Warn and Ignore
+      // admission prunes them with the rest.)
+      auto paths = undeclared_fields(h, *patched);
+      if (auto bad = unknown_fields(paths, o)) {
+        return api_error::invalid({}, "", {core::field_error::invalid("patch", json(patched->dump()).dump(), *bad)});
+      }
     }
     object next(std::move(*patched));
     if (o.subresource == "scale") return update_scale(h, key, next, o);

@@ -62,7 +62,9 @@ json fields_of(const json& obj, const group_kind& gk);
 // Where the value at `segments` (object keys as strings, list indexes as numbers) sits
 // in `obj`, a `gk`, as structured-merge-diff prints a field path:
 // ".spec.ports[port=80,protocol=\"TCP\"].bogus" — items of keyed lists by their keys,
-// of sets by value, of other lists by index. Apply's errors name fields so.
-std::string typed_path_string(const json& obj, const json& segments, const group_kind& gk);
+// of sets by value, of other lists by index. Apply's errors name fields so. `schema`:
+// a custom resource's openAPIV3Schema (its list types and keys); null for built-ins.
+std::string typed_path_string(const json& obj, const json& segments, const group_kind& gk,
+                              const json* schema = nullptr);
 
 }  // namespace ktk::core
