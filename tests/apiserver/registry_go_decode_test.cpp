@@ -296,5 +296,42 @@ TEST_F(RegistryGoDecode, AnApplyNamingUndeclaredFieldsFailsAsTypedConversionDoes
                          ".spec.template.spec.containers[name=\"web\"].colour: field not declared in schema"));
 }
 
+TEST_F(RegistryGoDecode, AnApplyWithAValueOfTheWrongTypeFailsInStructuredMergeDiffsWords) {
+  auto apply = [&](const std::string& patch_json, bool force = false) {
+    return reg.patch(deployments, {"default", "web"}, core::patch_type::apply_yaml, json::parse(patch_json),
+                     {.field_manager = "me", .force = force});
+  };
+  const std::string pfx = "failed to create typed patch object (/web; apps/v1, Kind=Deployment): ";
+  const std::string head = R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web")";
+  // On create and on update alike.
+  EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"replicas": "3"}})"), 500, "",
+                         pfx + ".spec.replicas: expected numeric (int or float), got string"));
+  must_create(deployments, "default", deployment("web"));
+  EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"replicas": "3"}})"), 500, "",
+                         pfx + ".spec.replicas: expected numeric (int or float), got string"));
+  EXPECT_EQ(must_get(deployments, "default", "web")->data()["spec"]["replicas"], 1) << "nothing was stored";
+  EXPECT_TRUE(fails_with(apply(head + R"(, "labels": {"version": 1}}})"), 500, "",
+                         pfx + ".metadata.labels.version: expected string, got &value.valueUnstructured{Value:1}"));
+  EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"paused": "yes"}})"), 500, "",
+                         pfx + ".spec.paused: expected boolean, got &{yes}"));
+  EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"template": {"spec": {"containers": "web"}}}})"), 500, "",
+                         pfx + ".spec.template.spec.containers: expected list, got &{web}"));
+  EXPECT_TRUE(fails_with(
+      apply(head + R"(}, "spec": {"template": {"spec": {"containers": [{"name": "web", "image": 5}]}}}})"), 500, "",
+      pfx + ".spec.template.spec.containers[name=\"web\"].image: expected string, got "
+            "&value.valueUnstructured{Value:5}"));
+  EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"strategy": "fast"}})"), 500, "",
+                         pfx + ".spec.strategy: expected map, got &{fast}"));
+  EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"replicas": "3", "paused": 1}})"), 500, "",
+                         pfx + "errors:\n  .spec.paused: expected boolean, got &{1}\n"
+                               "  .spec.replicas: expected numeric (int or float), got string"));
+  // Quantities and IntOrStrings take numbers or strings.
+  auto ok = apply(head + R"(}, "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1",
+      "resources": {"limits": {"cpu": 1, "memory": "64Mi"}}}]}},
+      "strategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": "25%"}}}})",
+                  true);
+  EXPECT_TRUE(ok) << ok.error().message();
+}
+
 }  // namespace
 }  // namespace ktk::apiserver::testing

@@ -82,7 +82,8 @@ TEST_F(kubectl_apply, server_side_apply_reports_conflicts_and_forces_them) {
   // A conflict with an Update manager names it too (kubectl edit/patch are managers).
   r = kubectl({"patch", "cm", "cm", "-n", "ap-ssa", "--type=merge", "-p", R"({"data":{"b":"patched"}})"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = kubectl_stdin({"apply", "--server-side", "--field-manager=bob"}, configmap("ap-ssa", "cm", "k: two, b: y"));
+  // ("why", not "y": YAML reads a bare y as true, which a ConfigMap's data cannot hold.)
+  r = kubectl_stdin({"apply", "--server-side", "--field-manager=bob"}, configmap("ap-ssa", "cm", "k: two, b: why"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "conflict with \"kubectl-patch\" using v1: .data.b")) << r.err;
 }
@@ -111,6 +112,17 @@ TEST_F(kubectl_apply, fields_a_type_does_not_declare_are_refused_as_kube_refuses
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto obj = get_json({"svc", "s", "-n", "ap-unknown"});
   EXPECT_EQ(obj["spec"]["ports"][0].count("bogus"), 0u) << obj.dump();
+
+  // A value of the wrong type, applied server-side (kubectl itself reads only metadata).
+  const std::string deploy =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: ap-unknown\nspec:\n"
+      "  replicas: \"3\"\n  selector:\n    matchLabels: {app: d}\n  template:\n    metadata:\n"
+      "      labels: {app: d}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
+  r = kubectl_stdin({"apply", "--server-side"}, deploy);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(contains(r.err, "failed to create typed patch object (ap-unknown/d; apps/v1, Kind=Deployment): "
+                              ".spec.replicas: expected numeric (int or float), got string"))
+      << r.err;
 }
 
 TEST_F(kubectl_apply, server_dry_run_changes_nothing) {

@@ -312,6 +312,149 @@ class walker {
   std::vector<step> trail_;  // with collect_
 };
 
+// --- what structured-merge-diff's typed conversion says of an apply configuration ---
+
+// Go's %#v and %v of a value decoded from JSON into interface{} (maps print with their
+// keys sorted, as fmt does).
+std::string go_sharp_v(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "interface {}(nil)";
+    case json::value_t::string: return v.dump();
+    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::object: {
+      std::string out = "map[string]interface {}{";
+      bool first = true;
+      for (const auto& [k, e] : v.items()) {
+        out += (first ? "" : ", ") + json(k).dump() + ":" + go_sharp_v(e);
+        first = false;
+      }
+      return out + "}";
+    }
+    case json::value_t::array: {
+      std::string out = "[]interface {}{";
+      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + go_sharp_v(v[i]);
+      return out + "}";
+    }
+    default: return v.dump();
+  }
+}
+
+std::string go_plain_v(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "<nil>";
+    case json::value_t::string: return v.get<std::string>();
+    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::object: {
+      std::string out = "map[";
+      bool first = true;
+      for (const auto& [k, e] : v.items()) {
+        out += (first ? "" : " ") + k + ":" + go_plain_v(e);
+        first = false;
+      }
+      return out + "]";
+    }
+    case json::value_t::array: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? " " : "") + go_plain_v(v[i]);
+      return out + "]";
+    }
+    default: return v.dump();
+  }
+}
+
+// %T of the value.
+std::string go_type_of(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: return "string";
+    case json::value_t::boolean: return "bool";
+    case json::value_t::object: return "map[string]interface {}";
+    case json::value_t::array: return "[]interface {}";
+    case json::value_t::number_float: return "float64";
+    default: return "int64";
+  }
+}
+
+class typed_walker {
+ public:
+  std::vector<typed_error> errors;
+
+  void message(const json& v, std::uint32_t m, bool root) {
+    if (v.is_null()) return;
+    const auto& info = pb::tables().messages[m];
+    switch (info.special) {
+      case pb::special_form::time:
+      case pb::special_form::micro_time:
+      case pb::special_form::duration:
+        if (!v.is_string()) add(string_error(v));
+        return;
+      case pb::special_form::quantity:
+      case pb::special_form::int_or_string:
+      case pb::special_form::raw_json:
+        return;  // untyped in the schema: any scalar (or anything, for raw JSON)
+      case pb::special_form::none: break;
+    }
+    if (!v.is_object()) return add("expected map, got &{" + go_plain_v(v) + "}");
+    const auto& fields = decode_index().messages[m];
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const pb::field_info* f = fields.find(it.key());
+      trail_.push_back(it.key());
+      if (f != nullptr) {
+        field(*it, *f);
+      } else if (!(root && (it.key() == "apiVersion" || it.key() == "kind"))) {
+        add("field not declared in schema");
+      }
+      trail_.erase(trail_.size() - 1);
+    }
+  }
+
+ private:
+  void field(const json& v, const pb::field_info& f) {
+    if (v.is_null()) return;
+    if ((f.flags & pb::field_flag::repeated) != 0) {
+      if (!v.is_array()) return add("expected list, got &{" + go_plain_v(v) + "}");
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        trail_.push_back(i);
+        value(v[i], f);
+        trail_.erase(trail_.size() - 1);
+      }
+    } else if ((f.flags & pb::field_flag::map) != 0) {
+      if (!v.is_object()) return add("expected map, got &{" + go_plain_v(v) + "}");
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        trail_.push_back(it.key());
+        value(*it, f);
+        trail_.erase(trail_.size() - 1);
+      }
+    } else {
+      value(v, f);
+    }
+  }
+
+  void value(const json& v, const pb::field_info& f) {
+    if (v.is_null()) return;
+    switch (f.kind) {
+      case pb::wire_kind::message: return message(v, f.message, false);
+      case pb::wire_kind::string:
+      case pb::wire_kind::bytes:
+        if (!v.is_string()) add(string_error(v));
+        return;
+      case pb::wire_kind::boolean:
+        if (!v.is_boolean()) add("expected boolean, got &{" + go_plain_v(v) + "}");
+        return;
+      default:
+        if (!v.is_number()) add("expected numeric (int or float), got " + go_type_of(v));
+        return;
+    }
+  }
+
+  static std::string string_error(const json& v) {
+    return "expected string, got &value.valueUnstructured{Value:" + go_sharp_v(v) + "}";
+  }
+
+  void add(std::string message) { errors.push_back({trail_, std::move(message)}); }
+
+  json trail_ = json::array();
+};
+
 }  // namespace
 
 std::optional<std::string> go_decode_error(const json& body, std::string_view api_version, std::string_view kind) {
@@ -355,4 +498,17 @@ void drop_unknown_fields(json& body, const std::vector<unknown_field>& unknown) 
     if (cur != nullptr && cur->is_object() && n > 0) cur->erase(u.segments[n - 1].get<std::string>());
   }
 }
+std::vector<typed_error> typed_conversion_errors(const json& body, std::string_view api_version,
+                                                std::string_view kind) {
+  const auto& ix = decode_index();
+  std::string key(api_version);
+  key += '/';
+  key += kind;
+  auto it = ix.kinds.find(key);
+  if (it == ix.kinds.end()) return {};
+  typed_walker w;
+  w.message(body, it->second, true);
+  return std::move(w.errors);
+}
+
 }  // namespace ktk::apiserver::detail

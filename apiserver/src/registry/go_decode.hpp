@@ -44,4 +44,18 @@ go_decode_result go_decode_scan(const core::json& body, std::string_view api_ver
 // Removes what go_decode_scan found unknown from `body`.
 void drop_unknown_fields(core::json& body, const std::vector<unknown_field>& unknown);
 
+// What server-side apply's conversion of a configuration into a typed value
+// (structured-merge-diff, against the kind's schema) refuses, each with its place as
+// keys and indexes and SMD's words: "field not declared in schema", "expected numeric
+// (int or float), got string", "expected string, got
+// &value.valueUnstructured{Value:1}", "expected boolean, got &{yes}", "expected map,
+// got &{x}", "expected list, got &{x}". Quantities, IntOrStrings and raw JSON take any
+// value. Empty when the kind is not a built-in of the tables.
+struct typed_error {
+  core::json segments;
+  std::string message;
+};
+std::vector<typed_error> typed_conversion_errors(const core::json& body, std::string_view api_version,
+                                                std::string_view kind);
+
 }  // namespace ktk::apiserver::detail

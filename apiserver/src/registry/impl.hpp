@@ -93,8 +93,8 @@ class registry::impl {
                             const write_options& o);
   result<object_ptr> patch(const detail::resource_handler& h, const object_key& key, core::patch_type type,
                            const core::json& patch, const write_options& o);
-  // The 500 kube-apiserver gives an apply configuration of a built-in that names fields
-  // its type does not declare; nullopt when it names none.
+  // The 500 kube-apiserver gives an apply configuration that names fields its type does
+  // not declare, or (built-ins) holds a value of the wrong type; nullopt when it is fine.
   std::optional<api_error> undeclared_in_apply(const detail::resource_handler& h, const core::json& p) const;
   // The shared end of update and patch: `next` is the client's desired object
   // (main resource or status), `old` what is stored.

@@ -349,20 +349,25 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
 }
 
 // Server-side apply turns the configuration into a typed value first; a field the type
-// does not declare fails that, whatever fieldValidation says, and kube-apiserver answers
-// 500 with structured-merge-diff's words and paths.
+// does not declare, or a value of the wrong type, fails that whatever fieldValidation
+// says, and kube-apiserver answers 500 with structured-merge-diff's words and paths.
 std::optional<api_error> registry::impl::undeclared_in_apply(const resource_handler& h, const json& p) const {
   if (!p.is_object()) return std::nullopt;
   const std::string want_av = h.info->resource.gv().str();
   // Another apiVersion or kind is refused before (400); leave it to that check.
   if (p.value("apiVersion", "") != want_av || p.value("kind", "") != h.info->kind) return std::nullopt;
-  std::vector<json> segments;
-  if (undeclared_fields(h, p, &segments).empty()) return std::nullopt;
+  std::vector<detail::typed_error> errors;
+  if (h.custom) {
+    std::vector<json> segments;
+    undeclared_fields(h, p, &segments);
+    for (auto& seg : segments) errors.push_back({std::move(seg), "field not declared in schema"});
+  } else {
+    errors = detail::typed_conversion_errors(p, want_av, h.info->kind);
+  }
+  if (errors.empty()) return std::nullopt;
   const json* schema = h.custom && !h.raw_schema.is_null() ? &h.raw_schema : nullptr;
   std::vector<std::string> lines;
-  for (const auto& seg : segments) {
-    lines.push_back(core::typed_path_string(p, seg, h.gk(), schema) + ": field not declared in schema");
-  }
+  for (const auto& e : errors) lines.push_back(core::typed_path_string(p, e.segments, h.gk(), schema) + ": " + e.message);
   std::string msg = lines.size() == 1 ? lines[0] : "errors:";
   if (lines.size() > 1) {
     for (const auto& l : lines) msg += "\n  " + l;
