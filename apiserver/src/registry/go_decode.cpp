@@ -455,29 +455,32 @@ class typed_walker {
   json trail_ = json::array();
 };
 
-}  // namespace
-
-std::optional<std::string> go_decode_error(const json& body, std::string_view api_version, std::string_view kind) {
+// The message of a built-in kind; nullopt when the tables do not have it.
+std::optional<std::uint32_t> message_of(std::string_view api_version, std::string_view kind) {
   const auto& ix = decode_index();
   std::string key(api_version);
   key += '/';
   key += kind;
   auto it = ix.kinds.find(key);
   if (it == ix.kinds.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+std::optional<std::string> go_decode_error(const json& body, std::string_view api_version, std::string_view kind) {
+  auto m = message_of(api_version, kind);
+  if (!m) return std::nullopt;
   walker w(false);
-  w.message(body, it->second, true);
+  w.message(body, *m, true);
   return w.error;
 }
 
 go_decode_result go_decode_scan(const json& body, std::string_view api_version, std::string_view kind) {
-  const auto& ix = decode_index();
-  std::string key(api_version);
-  key += '/';
-  key += kind;
-  auto it = ix.kinds.find(key);
-  if (it == ix.kinds.end()) return {};
+  auto m = message_of(api_version, kind);
+  if (!m) return {};
   walker w(true);
-  w.message(body, it->second, true);
+  w.message(body, *m, true);
   return {std::move(w.error), std::move(w.unknown)};
 }
 
@@ -498,16 +501,13 @@ void drop_unknown_fields(json& body, const std::vector<unknown_field>& unknown) 
     if (cur != nullptr && cur->is_object() && n > 0) cur->erase(u.segments[n - 1].get<std::string>());
   }
 }
+
 std::vector<typed_error> typed_conversion_errors(const json& body, std::string_view api_version,
                                                 std::string_view kind) {
-  const auto& ix = decode_index();
-  std::string key(api_version);
-  key += '/';
-  key += kind;
-  auto it = ix.kinds.find(key);
-  if (it == ix.kinds.end()) return {};
+  auto m = message_of(api_version, kind);
+  if (!m) return {};
   typed_walker w;
-  w.message(body, it->second, true);
+  w.message(body, *m, true);
   return std::move(w.errors);
 }
 
