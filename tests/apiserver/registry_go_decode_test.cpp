@@ -325,6 +325,12 @@ TEST_F(RegistryGoDecode, AnApplyWithAValueOfTheWrongTypeFailsInStructuredMergeDi
   EXPECT_TRUE(fails_with(apply(head + R"(}, "spec": {"replicas": "3", "paused": 1}})"), 500, "",
                          pfx + "errors:\n  .spec.paused: expected boolean, got &{1}\n"
                                "  .spec.replicas: expected numeric (int or float), got string"));
+  // An apiVersion that is not a string is left to the checks that refuse it.
+  auto odd = reg.patch(deployments, {"default", "web"}, core::patch_type::apply_yaml,
+                       json{{"apiVersion", 5}, {"kind", "Deployment"}, {"metadata", {{"name", 7}}}},
+                       {.field_manager = "me"});
+  ASSERT_FALSE(odd);
+  EXPECT_NE(odd.error().code(), 500) << odd.error().message();
   // Quantities and IntOrStrings take numbers or strings.
   auto ok = apply(head + R"(}, "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1",
       "resources": {"limits": {"cpu": 1, "memory": "64Mi"}}}]}},

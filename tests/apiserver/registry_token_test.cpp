@@ -284,6 +284,11 @@ TEST_F(RegistryToken, AnAlteredOrForeignTokenIsRefused) {
   EXPECT_FALSE(reg.review_token(flipped));
   EXPECT_FALSE(reg.review_token("not.a.jwt"));
   EXPECT_FALSE(reg.review_token(""));
+  // Headers of the wrong shape are refused, not thrown over.
+  for (const char* header : {R"({"alg":5})", R"({"alg":"ES256","kid":7})", R"([1])", R"({"alg":"none"})"}) {
+    std::string odd = auth::base64url_encode(header) + token.substr(dot1);
+    EXPECT_TRUE(fails_with(reg.review_token(odd), 401, "Unauthorized", "invalid bearer token")) << header;
+  }
 
   // Another registry has a key of its own; a copy shares this one's.
   registry other(options());

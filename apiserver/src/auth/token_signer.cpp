@@ -219,7 +219,8 @@ std::optional<json> token_signer::verify(std::string_view token) const {
   auto header = core::read_json(*header_text);
   auto claims = core::read_json(*claims_text);
   if (!header || !header->is_object() || !claims || !claims->is_object()) return std::nullopt;
-  if (header->value("alg", "") != (k.ec ? "ES256" : "RS256")) return std::nullopt;
+  auto alg = header->find("alg");
+  if (alg == header->end() || !alg->is_string() || *alg != (k.ec ? "ES256" : "RS256")) return std::nullopt;
   if (auto kid = header->find("kid"); kid != header->end() && (!kid->is_string() || *kid != k.kid)) return std::nullopt;
   std::string der = *sig;
   if (k.ec) {

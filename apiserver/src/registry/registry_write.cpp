@@ -354,8 +354,13 @@ result<object_ptr> registry::impl::update(const resource_handler& h, const objec
 std::optional<api_error> registry::impl::undeclared_in_apply(const resource_handler& h, const json& p) const {
   if (!p.is_object()) return std::nullopt;
   const std::string want_av = h.info->resource.gv().str();
+  auto str = [](const json* obj, const char* k) {
+    if (obj == nullptr) return std::string();
+    auto it = obj->find(k);
+    return it != obj->end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   // Another apiVersion or kind is refused before (400); leave it to that check.
-  if (p.value("apiVersion", "") != want_av || p.value("kind", "") != h.info->kind) return std::nullopt;
+  if (str(&p, "apiVersion") != want_av || str(&p, "kind") != h.info->kind) return std::nullopt;
   std::vector<detail::typed_error> errors;
   if (h.custom) {
     std::vector<json> segments;
@@ -373,9 +378,8 @@ std::optional<api_error> registry::impl::undeclared_in_apply(const resource_hand
     for (const auto& l : lines) msg += "\n  " + l;
   }
   const json* meta = p.contains("metadata") && p["metadata"].is_object() ? &p["metadata"] : nullptr;
-  auto str = [&](const char* k) { return meta ? meta->value(k, "") : std::string(); };
   return api_error(500, core::reason::unknown,
-                   "failed to create typed patch object (" + str("namespace") + "/" + str("name") + "; " +
+                   "failed to create typed patch object (" + str(meta, "namespace") + "/" + str(meta, "name") + "; " +
                        core::gvk{h.info->resource.group, h.info->resource.version, h.info->kind}.str() + "): " + msg);
 }
 
