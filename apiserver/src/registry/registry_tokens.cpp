@@ -1,5 +1,7 @@
 // registry_tokens.cpp — serviceaccounts/{name}/token (TokenRequest) and the check of the
 // tokens it issues: kube-apiserver's TokenREST and its service account JWT authenticator.
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include "go_decode.hpp"
@@ -193,9 +195,19 @@ result<token_review> registry::impl::review_token(std::string_view token,
     return unauthorized("invalid bearer token");
   }
   const std::int64_t now = unix_seconds(opts.clock->now());
+  // A NumericDate: seconds, possibly fractional; nullopt when absent, not a number, or
+  // beyond int64 (a forged claim must not make the conversion undefined).
   auto number = [&](const char* k) -> std::optional<std::int64_t> {
     auto it = claims->find(k);
     if (it == claims->end() || !it->is_number()) return std::nullopt;
+    if (it->is_number_float()) {
+      const double d = it->get<double>();
+      if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
+      return static_cast<std::int64_t>(d);
+    }
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      return std::nullopt;
+    }
     return it->get<std::int64_t>();
   };
   if (auto nbf = number("nbf"); nbf && now + leeway_seconds < *nbf) return unauthorized("Token could not be validated.");
