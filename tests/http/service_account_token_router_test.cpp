@@ -155,10 +155,17 @@ TEST_F(service_account_token_router, token_review_reads_the_token_and_its_audien
   EXPECT_EQ(st["error"],
             "token audiences [\"vault\" \"https://kubernetes.default.svc.cluster.local\"] is invalid for the target "
             "audiences [\"elsewhere\"]");
-  // The static tokens are still reviewed as before.
+  // A static token is for the server's own audience only.
   st = review({{"token", "alice-token"}});
   EXPECT_EQ(st["authenticated"], true);
   EXPECT_EQ(st["user"]["username"], "alice");
+  EXPECT_EQ(st["audiences"], json({"https://kubernetes.default.svc.cluster.local"}));
+  st = review({{"token", "alice-token"}, {"audiences", {"vault"}}});
+  EXPECT_EQ(st["authenticated"], false);
+  EXPECT_FALSE(st.contains("error"));
+  st = review({{"token", "alice-token"}, {"audiences", {"vault", "https://kubernetes.default.svc.cluster.local"}}});
+  EXPECT_EQ(st["authenticated"], true);
+  EXPECT_EQ(st["audiences"], json({"https://kubernetes.default.svc.cluster.local"}));
   st = review({{"token", "x.y.z"}});
   EXPECT_EQ(st["authenticated"], false);
   EXPECT_EQ(st["error"], "invalid bearer token");

@@ -50,7 +50,12 @@ authenticator::review_answer authenticator::review(std::string_view token,
   {
     std::shared_lock lock(mu_);
     if (auto it = tokens_.find(std::string(token)); it != tokens_.end()) {
-      return {.user = it->second, .audiences = audiences};
+      // A static token is good for the server's own audience only (kube wraps such
+      // authenticators with the API audiences): asked about others, it is not one.
+      if (service_accounts_ == nullptr) return {.user = it->second, .audiences = audiences};
+      const std::string& own = service_accounts_->service_account_issuer();
+      if (!audiences.empty() && std::find(audiences.begin(), audiences.end(), own) == audiences.end()) return {};
+      return {.user = it->second, .audiences = {own}};
     }
   }
   if (service_accounts_ == nullptr || !looks_like_jwt(token)) return {.error = "invalid bearer token"};

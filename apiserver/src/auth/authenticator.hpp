@@ -37,7 +37,8 @@ class authenticator {
   // The identity of a token; null when the token is unknown.
   user_ptr by_token(std::string_view token) const;
   // As by_token, for a TokenReview: the audiences the token is good for among
-  // `audiences` (the issuer when empty; a static token is good for any), or why not.
+  // `audiences` (the issuer when empty; a static token is good for the issuer only),
+  // or why not (empty when there is nothing to say, as for a token of another audience).
   struct review_answer {
     user_ptr user{};
     std::vector<std::string> audiences{};

@@ -163,7 +163,7 @@ core::result<json> answer(const std::string& resource, const std::string& ns, js
     const user_ptr& u = answer.user;
     json st = {{"authenticated", u != nullptr}, {"user", u ? user_json(*u) : json::object()}};
     if (u && !answer.audiences.empty()) st["audiences"] = answer.audiences;
-    if (!u) st["error"] = answer.error;
+    if (!u && !answer.error.empty()) st["error"] = answer.error;
     obj["status"] = st;
     return obj;
   }
