@@ -20,14 +20,20 @@ const field_mask* field_mask::child(std::string_view name) const {
 
 namespace {
 
+// A node that is never a member itself.
+field_mask stripped() {
+  field_mask m;
+  m.strip = true;
+  return m;
+}
+
 field_mask build_mask(const std::vector<std::string>& reset_fields) {
-  field_mask root;
-  root.strip = true;  // the root is never a member of a set
-  for (const char* f : {"apiVersion", "kind"}) root.children.push_back({f, {.strip = true}});
-  field_mask meta{.strip = true};
+  field_mask root = stripped();  // the root is never a member of a set
+  for (const char* f : {"apiVersion", "kind"}) root.children.push_back({f, stripped()});
+  field_mask meta = stripped();
   for (const char* f : {"name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation",
                         "managedFields", "resourceVersion"}) {
-    meta.children.push_back({f, {.strip = true}});
+    meta.children.push_back({f, stripped()});
   }
   root.children.push_back({"metadata", std::move(meta)});
   for (const auto& dotted : reset_fields) {

@@ -46,7 +46,9 @@ struct field_mask {
   struct entry;
   bool strip = false;    // the node is never a member (stripMetaManager)
   bool exclude = false;  // the node and everything under it are not tracked (reset fields)
-  std::vector<entry> children{};
+  // No default member initialiser: clang would need `entry` complete here. So no
+  // designated initialisers for field_mask either (they would leave this one out).
+  std::vector<entry> children;
 
   const field_mask* child(std::string_view name) const;
 };
