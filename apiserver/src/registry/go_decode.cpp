@@ -397,13 +397,13 @@ class typed_walker {
     const auto& fields = decode_index().messages[m];
     for (auto it = v.begin(); it != v.end(); ++it) {
       const pb::field_info* f = fields.find(it.key());
-      trail_.push_back(it.key());
+      trail_.push_back({it.key(), 0, false});
       if (f != nullptr) {
         field(*it, *f);
       } else if (!(root && (it.key() == "apiVersion" || it.key() == "kind"))) {
         add("field not declared in schema");
       }
-      trail_.erase(trail_.size() - 1);
+      trail_.pop_back();
     }
   }
 
@@ -413,16 +413,16 @@ class typed_walker {
     if ((f.flags & pb::field_flag::repeated) != 0) {
       if (!v.is_array()) return add("expected list, got &{" + go_plain_v(v) + "}");
       for (std::size_t i = 0; i < v.size(); ++i) {
-        trail_.push_back(i);
+        trail_.push_back({{}, i, true});
         value(v[i], f);
-        trail_.erase(trail_.size() - 1);
+        trail_.pop_back();
       }
     } else if ((f.flags & pb::field_flag::map) != 0) {
       if (!v.is_object()) return add("expected map, got &{" + go_plain_v(v) + "}");
       for (auto it = v.begin(); it != v.end(); ++it) {
-        trail_.push_back(it.key());
+        trail_.push_back({it.key(), 0, false});
         value(*it, f);
-        trail_.erase(trail_.size() - 1);
+        trail_.pop_back();
       }
     } else {
       value(v, f);
@@ -450,9 +450,26 @@ class typed_walker {
     return "expected string, got &value.valueUnstructured{Value:" + go_sharp_v(v) + "}";
   }
 
-  void add(std::string message) { errors.push_back({trail_, std::move(message)}); }
+  // The place is spelled out only for an error: a walk of a valid configuration
+  // allocates nothing for it.
+  void add(std::string message) {
+    json segments = json::array();
+    for (const auto& s : trail_) {
+      if (s.is_index) {
+        segments.push_back(s.index);
+      } else {
+        segments.push_back(std::string(s.key));
+      }
+    }
+    errors.push_back({std::move(segments), std::move(message)});
+  }
 
-  json trail_ = json::array();
+  struct step {
+    std::string_view key;
+    std::size_t index;
+    bool is_index;
+  };
+  std::vector<step> trail_;
 };
 
 // The message of a built-in kind; nullopt when the tables do not have it.
