@@ -114,7 +114,11 @@ std::string scalar_go_type(pb::wire_kind k) {
 // drops them).
 class walker {
  public:
+  // `collect`: record unknown fields with their paths (a stack of the keys walked is
+  // kept for it); otherwise only note that there is one.
   explicit walker(bool collect) : collect_(collect) {}
+
+  bool has_unknown = false;
   using node = const json;
 
   std::optional<std::string> error;
@@ -133,7 +137,10 @@ class walker {
     for (auto it = v.begin(); it != v.end() && !error; ++it) {
       const pb::field_info* f = fields.find(it.key());
       if (f == nullptr) {
-        if (collect_ && !(root && (it.key() == "apiVersion" || it.key() == "kind"))) record_unknown(it.key());
+        if (!(root && (it.key() == "apiVersion" || it.key() == "kind"))) {
+          has_unknown = true;
+          if (collect_) record_unknown(it.key());
+        }
         continue;
       }
       path_.push_back(f->name);
@@ -376,7 +383,11 @@ std::string go_type_of(const json& v) {
 
 class typed_walker {
  public:
+  // `record`: keep the place of each field and word each error; otherwise count them.
+  explicit typed_walker(bool record) : record_(record) {}
+
   std::vector<typed_error> errors;
+  std::size_t count = 0;
 
   void message(const json& v, std::uint32_t m, bool root) {
     if (v.is_null()) return;
@@ -397,13 +408,13 @@ class typed_walker {
     const auto& fields = decode_index().messages[m];
     for (auto it = v.begin(); it != v.end(); ++it) {
       const pb::field_info* f = fields.find(it.key());
-      trail_.push_back({it.key(), 0, false});
+      if (record_) trail_.push_back({it.key(), 0, false});
       if (f != nullptr) {
         field(*it, *f);
       } else if (!(root && (it.key() == "apiVersion" || it.key() == "kind"))) {
         add("field not declared in schema");
       }
-      trail_.pop_back();
+      if (record_) trail_.pop_back();
     }
   }
 
@@ -413,16 +424,16 @@ class typed_walker {
     if ((f.flags & pb::field_flag::repeated) != 0) {
       if (!v.is_array()) return add("expected list, got &{" + go_plain_v(v) + "}");
       for (std::size_t i = 0; i < v.size(); ++i) {
-        trail_.push_back({{}, i, true});
+        if (record_) trail_.push_back({{}, i, true});
         value(v[i], f);
-        trail_.pop_back();
+        if (record_) trail_.pop_back();
       }
     } else if ((f.flags & pb::field_flag::map) != 0) {
       if (!v.is_object()) return add("expected map, got &{" + go_plain_v(v) + "}");
       for (auto it = v.begin(); it != v.end(); ++it) {
-        trail_.push_back({it.key(), 0, false});
+        if (record_) trail_.push_back({it.key(), 0, false});
         value(*it, f);
-        trail_.pop_back();
+        if (record_) trail_.pop_back();
       }
     } else {
       value(v, f);
@@ -450,9 +461,9 @@ class typed_walker {
     return "expected string, got &value.valueUnstructured{Value:" + go_sharp_v(v) + "}";
   }
 
-  // The place is spelled out only for an error: a walk of a valid configuration
-  // allocates nothing for it.
   void add(std::string message) {
+    ++count;
+    if (!record_) return;
     json segments = json::array();
     for (const auto& s : trail_) {
       if (s.is_index) {
@@ -469,7 +480,8 @@ class typed_walker {
     std::size_t index;
     bool is_index;
   };
-  std::vector<step> trail_;
+  bool record_;
+  std::vector<step> trail_;  // with record_
 };
 
 // The message of a built-in kind; nullopt when the tables do not have it.
@@ -496,9 +508,13 @@ std::optional<std::string> go_decode_error(const json& body, std::string_view ap
 go_decode_result go_decode_scan(const json& body, std::string_view api_version, std::string_view kind) {
   auto m = message_of(api_version, kind);
   if (!m) return {};
-  walker w(true);
+  // Unknown fields are rare: a first walk only notes one; a second names them.
+  walker w(false);
   w.message(body, *m, true);
-  return {std::move(w.error), std::move(w.unknown)};
+  if (w.error || !w.has_unknown) return {std::move(w.error), {}};
+  walker named(true);
+  named.message(body, *m, true);
+  return {std::move(named.error), std::move(named.unknown)};
 }
 
 void drop_unknown_fields(json& body, const std::vector<unknown_field>& unknown) {
@@ -523,9 +539,13 @@ std::vector<typed_error> typed_conversion_errors(const json& body, std::string_v
                                                 std::string_view kind) {
   auto m = message_of(api_version, kind);
   if (!m) return {};
-  typed_walker w;
+  // Most configurations are fine: a first walk only counts; a second words the errors.
+  typed_walker w(false);
   w.message(body, *m, true);
-  return std::move(w.errors);
+  if (w.count == 0) return {};
+  typed_walker worded(true);
+  worded.message(body, *m, true);
+  return std::move(worded.errors);
 }
 
 }  // namespace ktk::apiserver::detail
